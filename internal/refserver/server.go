@@ -1,0 +1,389 @@
+// Package refserver is smtpspec's own reference SMTP server: small,
+// hand-written, loopback-only, and able to break single requirements on
+// request through named fault switches.
+//
+// With no fault switched on, the server gives the strict, RFC-preferred
+// answer to every check in the requirement catalogue that applies to what it
+// advertises (PIPELINING, SIZE, 8BITMIME, HELP). Each fault is named by the
+// requirement ID it breaks and triggers only on that requirement's stimulus,
+// so a suite run against a faulty server should fail exactly that spec.
+//
+// RFC sections covered:
+//
+//   - RFC 5321 §2.3.8 (CRLF is the only line terminator), §2.4 (case of
+//     verbs and keywords; 7-bit envelope)
+//   - RFC 5321 §3.1 (greeting, 554 refusal), §3.3 (transaction order),
+//     §3.5 (VRFY, EXPN), §3.8 (closing only after QUIT, 421 or a timeout)
+//   - RFC 5321 §4.1.1.1–§4.1.1.11 (commands and their arguments), §4.1.2
+//     (path, mailbox and domain syntax), §4.1.3 (address literals), §4.1.4
+//     (command order and state), §4.1.5 (private X-commands)
+//   - RFC 5321 §4.2 (reply format), §4.3.2 (command-to-reply table), §4.5.1
+//     (minimum implementation, postmaster), §4.5.2 (dot transparency),
+//     §4.5.3.1 (size limits), §4.5.3.2.7 (server idle timeout),
+//     §4.5.4.2 (concurrent sessions), App. F (TURN, SEND, SOML, SAML)
+//   - RFC 1870 (SIZE), RFC 2920 (PIPELINING), RFC 6152 (8BITMIME)
+//
+// Files by area: server.go (Config, Start, listener, message store, fault
+// registry), session.go (greeting, line reader, dispatch), hello.go,
+// address.go, mail.go, rcpt.go, data.go and misc.go. A fault is declared in
+// the file of the handler it breaks.
+package refserver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Mode selects how the server greets a new connection.
+type Mode string
+
+const (
+	// ModeNormal greets with 220 and serves mail.
+	ModeNormal Mode = "normal"
+	// ModeRefuse greets with 554, answers every command but QUIT with 503
+	// and waits for QUIT before it closes (RFC 5321 §3.1).
+	ModeRefuse Mode = "refuse"
+)
+
+// Defaults and limits.
+const (
+	// DefaultAddr is the listen address when Config.Addr is empty.
+	DefaultAddr = "127.0.0.1:0"
+	// DefaultHostname is the server's own name in the greeting, EHLO and 221.
+	DefaultHostname = "ref.smtpspec.test"
+	// DefaultDomain is the mail domain served when Config.Domain is empty.
+	DefaultDomain = "example.test"
+	// DefaultMaxRecipients is the recipient limit per transaction.
+	DefaultMaxRecipients = 1000
+	// DefaultMaxMessageSize is the advertised SIZE (10 MiB).
+	DefaultMaxMessageSize int64 = 10 << 20
+
+	// minRecipients: RFC 5321 §4.5.3.1.8 requires at least 100 buffered
+	// recipients.
+	minRecipients = 100
+	// minMessageSize: RFC 5321 §4.5.3.1.7 requires at least 64K octets of
+	// message content.
+	minMessageSize = 64 << 10
+	// maxStoreBytes and maxStoreMessages cap the message store; the oldest
+	// messages are dropped first. MaxMessageSize may not exceed the byte cap.
+	maxStoreBytes    = 64 << 20
+	maxStoreMessages = 1000
+	// maxSessions bounds concurrent sessions (RFC 5321 §4.5.4.2 asks for
+	// several at once; beyond the limit a connection gets 421 and is closed).
+	maxSessions = 100
+	// idleTimeout is the wait for the next command or data block: RFC 5321
+	// §4.5.3.2.7 asks the server to wait at least 5 minutes.
+	idleTimeout = 5 * time.Minute
+	// lingerTimeout bounds how long the server drains input after it has
+	// sent its last reply and half-closed the connection, so that the reply
+	// is not lost to a TCP reset.
+	lingerTimeout = 2 * time.Second
+)
+
+// Config configures a Server. The zero value is usable: every field has a
+// default.
+type Config struct {
+	// Addr is the listen address, DefaultAddr when empty. It must be a
+	// loopback address (or "localhost"): the server never listens on other
+	// interfaces.
+	Addr string
+	// Hostname is the server's own domain, DefaultHostname when empty. It
+	// opens the greeting, the EHLO and HELO replies, and the 221 and 421
+	// replies (RFC 5321 §4.2).
+	Hostname string
+	// Domain is the mail domain served, DefaultDomain when empty.
+	Domain string
+	// Mailboxes are the local parts that exist in Domain, {"alice", "bob"}
+	// when empty. They match case-sensitively (RFC 5321 §2.4). postmaster,
+	// in any case, is always an alias of the first one (RFC 5321 §4.5.1).
+	Mailboxes []string
+	// Mode selects the greeting, ModeNormal when empty.
+	Mode Mode
+	// Faults lists the IDs of the faults to switch on; see Faults.
+	Faults []string
+	// MaxRecipients is the recipient limit per transaction,
+	// DefaultMaxRecipients when zero; at least 100 (RFC 5321 §4.5.3.1.8).
+	// A RCPT beyond it gets "452 4.5.3" (RFC 5321 §4.5.3.1.10).
+	MaxRecipients int
+	// MaxMessageSize is the message size limit in octets, advertised as
+	// SIZE (RFC 1870), DefaultMaxMessageSize when zero; at least 65536
+	// (RFC 5321 §4.5.3.1.7) and at most 64 MiB (the store's cap).
+	MaxMessageSize int64
+}
+
+// Message is one message the server accepted.
+type Message struct {
+	From string   // reverse-path mailbox without brackets; "" for <>
+	To   []string // forward-path mailboxes without brackets and source routes, in RCPT order
+	Data []byte   // content after dot-unstuffing, without the terminating ".\r\n"
+}
+
+// Fault describes one fault switch.
+type Fault struct {
+	ID          string // the requirement ID the fault breaks
+	Description string // what the server does wrong when it is on
+	// Mode is the mode the fault shows in: most faults break a normal
+	// session; those of the 554 greeting need ModeRefuse.
+	Mode Mode
+}
+
+// Server is a running reference server.
+type Server struct {
+	cfg    Config
+	faults map[*fault]bool
+	ln     net.Listener
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	closed   bool
+	sessions map[net.Conn]struct{}
+	msgs     []Message
+	msgBytes int
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// fault is one registered fault switch.
+type fault struct {
+	id          string
+	description string
+	mode        Mode
+}
+
+// faultRegistry holds every fault, by ID. It is filled during package
+// initialisation and read-only afterwards.
+var faultRegistry = map[string]*fault{}
+
+// newFault registers a fault. It panics on a duplicate ID: that is a
+// programming error caught at package initialisation.
+func newFault(id, description string) *fault {
+	if _, dup := faultRegistry[id]; dup {
+		panic("refserver: duplicate fault ID " + id)
+	}
+	f := &fault{id: id, description: description, mode: ModeNormal}
+	faultRegistry[id] = f
+	return f
+}
+
+// newRefuseFault declares a fault that shows only when the server refuses
+// service with a 554 greeting (ModeRefuse).
+func newRefuseFault(id, description string) *fault {
+	f := newFault(id, description)
+	f.mode = ModeRefuse
+	return f
+}
+
+// Faults returns every registered fault, sorted by ID.
+func Faults() []Fault {
+	out := make([]Fault, 0, len(faultRegistry))
+	for _, f := range faultRegistry {
+		out = append(out, Fault{ID: f.id, Description: f.description, Mode: f.mode})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Start validates cfg, fills in the defaults and starts listening.
+func Start(cfg Config) (*Server, error) {
+	if err := cfg.normalise(); err != nil {
+		return nil, err
+	}
+	faults := make(map[*fault]bool, len(cfg.Faults))
+	var unknown []string
+	for _, id := range cfg.Faults {
+		f, ok := faultRegistry[id]
+		if !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", id))
+			continue
+		}
+		faults[f] = true
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("refserver: unknown fault ID %s (see refserver.Faults for the list)", strings.Join(unknown, ", "))
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("refserver: listen on %s: %w", cfg.Addr, err)
+	}
+	if ap, err := netip.ParseAddrPort(ln.Addr().String()); err != nil || !ap.Addr().IsLoopback() {
+		ln.Close()
+		return nil, fmt.Errorf("refserver: %s resolved to %s, which is not a loopback address", cfg.Addr, ln.Addr())
+	}
+	s := &Server{cfg: cfg, faults: faults, ln: ln, sessions: map[net.Conn]struct{}{}}
+	s.wg.Add(1)
+	go s.serve()
+	return s, nil
+}
+
+// normalise fills in defaults and rejects a configuration that would break a
+// requirement or leave loopback.
+func (c *Config) normalise() error {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("refserver: listen address %q: %w", c.Addr, err)
+	}
+	if !strings.EqualFold(host, "localhost") {
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !ip.IsLoopback() {
+			return fmt.Errorf("refserver: listen address %q is not a loopback address; use 127.0.0.1, [::1] or localhost", c.Addr)
+		}
+	}
+	if c.Hostname == "" {
+		c.Hostname = DefaultHostname
+	}
+	if !isDomain(c.Hostname) {
+		return fmt.Errorf("refserver: hostname %q is not a valid domain (RFC 5321 §4.1.2)", c.Hostname)
+	}
+	if c.Domain == "" {
+		c.Domain = DefaultDomain
+	}
+	if !isDomain(c.Domain) {
+		return fmt.Errorf("refserver: domain %q is not a valid domain (RFC 5321 §4.1.2)", c.Domain)
+	}
+	if len(c.Mailboxes) == 0 {
+		c.Mailboxes = []string{"alice", "bob"}
+	}
+	seen := map[string]bool{}
+	for _, m := range c.Mailboxes {
+		switch {
+		case !isDotString(m):
+			return fmt.Errorf("refserver: mailbox %q is not a valid dot-string local part (RFC 5321 §4.1.2)", m)
+		case strings.EqualFold(m, "postmaster"):
+			return fmt.Errorf("refserver: mailbox %q is reserved: postmaster is always an alias of the first mailbox", m)
+		case seen[m]:
+			return fmt.Errorf("refserver: mailbox %q is listed twice", m)
+		}
+		seen[m] = true
+	}
+	c.Mailboxes = append([]string(nil), c.Mailboxes...)
+	switch c.Mode {
+	case "":
+		c.Mode = ModeNormal
+	case ModeNormal, ModeRefuse:
+	default:
+		return fmt.Errorf("refserver: unknown mode %q (want %q or %q)", c.Mode, ModeNormal, ModeRefuse)
+	}
+	switch {
+	case c.MaxRecipients == 0:
+		c.MaxRecipients = DefaultMaxRecipients
+	case c.MaxRecipients < minRecipients:
+		return fmt.Errorf("refserver: MaxRecipients %d is below the %d that RFC 5321 §4.5.3.1.8 requires", c.MaxRecipients, minRecipients)
+	}
+	switch {
+	case c.MaxMessageSize == 0:
+		c.MaxMessageSize = DefaultMaxMessageSize
+	case c.MaxMessageSize < minMessageSize:
+		return fmt.Errorf("refserver: MaxMessageSize %d is below the 65536 octets that RFC 5321 §4.5.3.1.7 requires", c.MaxMessageSize)
+	case c.MaxMessageSize > maxStoreBytes:
+		return fmt.Errorf("refserver: MaxMessageSize %d is above the store's cap of %d octets", c.MaxMessageSize, maxStoreBytes)
+	}
+	c.Faults = append([]string(nil), c.Faults...)
+	return nil
+}
+
+// Addr returns the host:port the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops listening, closes every open session and waits until all of
+// the server's goroutines have ended. Calling it again returns nil.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		for c := range s.sessions {
+			c.Close()
+		}
+		s.mu.Unlock()
+		if err := s.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.closeErr = fmt.Errorf("refserver: close listener: %w", err)
+		}
+		s.wg.Wait()
+	})
+	return s.closeErr
+}
+
+// Messages returns a copy of the messages accepted so far, oldest first.
+// The store keeps at most 1000 messages and 64 MiB of content; the oldest
+// are dropped first.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, len(s.msgs))
+	for i, m := range s.msgs {
+		out[i] = Message{
+			From: m.From,
+			To:   append([]string(nil), m.To...),
+			Data: append([]byte(nil), m.Data...),
+		}
+	}
+	return out
+}
+
+// store keeps m, dropping the oldest messages beyond the store's caps.
+func (s *Server) store(m Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, m)
+	s.msgBytes += len(m.Data)
+	for len(s.msgs) > maxStoreMessages || (s.msgBytes > maxStoreBytes && len(s.msgs) > 1) {
+		s.msgBytes -= len(s.msgs[0].Data)
+		s.msgs[0] = Message{}
+		s.msgs = s.msgs[1:]
+	}
+}
+
+// serve accepts connections until the listener is closed.
+func (s *Server) serve() {
+	defer s.wg.Done()
+	var backoff time.Duration
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closed := s.closed
+			s.mu.Unlock()
+			if closed || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// A transient error such as EMFILE: wait and retry, as
+			// net/http does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			c.Close()
+			return
+		}
+		busy := len(s.sessions) >= maxSessions
+		s.sessions[c] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go func() {
+			defer s.wg.Done()
+			defer s.forget(c)
+			newSession(s, c).run(busy)
+		}()
+	}
+}
+
+// forget closes c and removes it from the session set.
+func (s *Server) forget(c net.Conn) {
+	c.Close()
+	s.mu.Lock()
+	delete(s.sessions, c)
+	s.mu.Unlock()
+}

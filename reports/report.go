@@ -1,0 +1,243 @@
+// Package reports turns Ginkgo's report of a run into smtpspec's compliance
+// report: a typed, versioned schema (SchemaVersion), the console summary and
+// the machine-readable files (report.json, and junit.xml through Ginkgo's
+// own JUnit reporter).
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// SchemaVersion names the layout of report.json. It changes only when a
+// field is removed or changes meaning.
+const SchemaVersion = "smtpspec.report/v1"
+
+// Report is the compliance report of one run.
+type Report struct {
+	Schema   string    `json:"schema"`
+	Suite    Suite     `json:"suite"`
+	Target   Target    `json:"target"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Interrupted is true when the run was stopped before every spec ran.
+	Interrupted bool `json:"interrupted"`
+	// Summary counts verdicts.
+	Summary Summary `json:"summary"`
+	// Codes counts, per command, the reply codes the server produced.
+	Codes framework.CodeCounts `json:"codes"`
+	// Results holds one entry per spec, in run order.
+	Results []Result `json:"results"`
+}
+
+// Suite identifies the suite that produced the report.
+type Suite struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Command string `json:"command"` // the command line that reproduces the run
+	Strict  bool   `json:"strict"`
+}
+
+// Target identifies what was tested.
+type Target struct {
+	Address  string `json:"address"`
+	Embedded bool   `json:"embedded"` // the embedded reference server
+	Greeting string `json:"greeting,omitempty"`
+}
+
+// Summary counts verdicts.
+type Summary struct {
+	Total         int `json:"total"`
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	Warn          int `json:"warn"`
+	NotApplicable int `json:"notApplicable"`
+	Error         int `json:"error"`
+	NotRun        int `json:"notRun"`
+	// Outcome rolls the run up: "success", "partial" (nothing failed but
+	// something could not be tested) or "failure".
+	Outcome string `json:"outcome"`
+}
+
+// Result is the verdict on one requirement.
+type Result struct {
+	ID       string              `json:"id"`
+	Section  string              `json:"section"`
+	Level    framework.Level     `json:"level"`
+	Commands []string            `json:"commands"`
+	Summary  string              `json:"summary"`
+	Spec     string              `json:"spec"`
+	Verdict  framework.Verdict   `json:"verdict"`
+	Failing  bool                `json:"failing"` // counts against the exit code
+	Reason   string              `json:"reason,omitempty"`
+	Findings []framework.Finding `json:"findings,omitempty"`
+	Duration float64             `json:"durationSeconds"`
+	Codes    framework.CodeCounts `json:"codes,omitempty"`
+	Transcript string            `json:"transcript,omitempty"`
+}
+
+// Build makes the compliance report from Ginkgo's report.
+func Build(r types.Report, suite Suite, target Target) Report {
+	out := Report{Schema: SchemaVersion, Suite: suite, Target: target, Started: r.StartTime, Finished: r.EndTime,
+		Codes: framework.CodeCounts{}}
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		res := resultOf(sr, suite.Strict)
+		out.Results = append(out.Results, res)
+		for verb, m := range res.Codes {
+			for code, n := range m {
+				if out.Codes[verb] == nil {
+					out.Codes[verb] = map[int]int{}
+				}
+				out.Codes[verb][code] += n
+			}
+		}
+	}
+	out.Interrupted = r.SpecialSuiteFailureReasons != nil && len(r.SpecialSuiteFailureReasons) > 0
+	out.Summary = summarise(out.Results)
+	return out
+}
+
+func resultOf(sr types.SpecReport, strict bool) Result {
+	res := Result{Spec: sr.FullText(), Duration: sr.RunTime.Seconds()}
+	labels := sr.Labels()
+	if len(labels) >= 2 {
+		res.ID, res.Level = labels[0], framework.Level(labels[1])
+	}
+	var rec *framework.VerdictRecord
+	for _, e := range sr.ReportEntries {
+		switch e.Name {
+		case framework.EntryRequirement:
+			var req framework.Requirement
+			if decode(e, &req) == nil {
+				res.ID, res.Section, res.Level, res.Commands, res.Summary = req.ID, req.Section, req.Level, req.Commands, req.Summary
+			}
+		case framework.EntryVerdict:
+			var v framework.VerdictRecord
+			if decode(e, &v) == nil {
+				rec = &v
+			}
+		case framework.EntryCodes:
+			var c framework.CodeCounts
+			if decode(e, &c) == nil {
+				res.Codes = c
+			}
+		case framework.EntryTranscript:
+			res.Transcript = e.StringRepresentation()
+		}
+	}
+	switch {
+	case rec != nil:
+		res.Verdict, res.Reason, res.Findings = rec.Verdict, rec.Reason, rec.Findings
+	case sr.State == types.SpecStateSkipped && sr.Failure.Message == "":
+		res.Verdict, res.Reason = "NOT RUN", "not run (filtered out, or the run stopped first)"
+	case sr.State.Is(types.SpecStateSkipped):
+		res.Verdict, res.Reason = framework.NotApplicable, sr.Failure.Message
+	case sr.State.Is(types.SpecStatePending):
+		res.Verdict, res.Reason = "NOT RUN", "pending"
+	case sr.State == types.SpecStatePassed:
+		// Only a dry run passes a spec without a verdict entry.
+		res.Verdict, res.Reason = "NOT RUN", "dry run"
+	default:
+		res.Verdict, res.Reason = framework.Error, strings.TrimSpace(sr.State.String()+": "+sr.Failure.Message)
+	}
+	res.Failing = res.Verdict == framework.Fail || (strict && res.Verdict == framework.Warn)
+	return res
+}
+
+// decode reads a report entry's value back into v. In-process the value is
+// the original Go value; from a JSON report it is its JSON form.
+func decode(e types.ReportEntry, v any) error {
+	raw := e.Value.AsJSON
+	if raw == "" {
+		b, err := json.Marshal(e.Value.GetRawValue())
+		if err != nil {
+			return err
+		}
+		raw = string(b)
+	}
+	return json.Unmarshal([]byte(raw), v)
+}
+
+func summarise(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		s.Total++
+		switch r.Verdict {
+		case framework.Pass:
+			s.Pass++
+		case framework.Fail:
+			s.Fail++
+		case framework.Warn:
+			s.Warn++
+		case framework.NotApplicable:
+			s.NotApplicable++
+		case framework.Error:
+			s.Error++
+		default:
+			s.NotRun++
+		}
+	}
+	switch {
+	case s.Fail > 0:
+		s.Outcome = "failure"
+	case s.Error > 0 || s.NotApplicable > 0 || s.NotRun > 0:
+		s.Outcome = "partial"
+	default:
+		s.Outcome = "success"
+	}
+	return s
+}
+
+// Failing returns the results that count against the exit code.
+func (r Report) Failing() []Result {
+	var out []Result
+	for _, res := range r.Results {
+		if res.Failing {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the report to path, indented.
+func (r Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("reports: encode %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("reports: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteJUnit writes Ginkgo's own JUnit report of the run to path.
+func WriteJUnit(r types.Report, path string) error {
+	if err := reporters.GenerateJUnitReportWithConfig(r, path, reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
+		return fmt.Errorf("reports: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteAll writes report.json and junit.xml into dir, creating it.
+func WriteAll(dir string, gr types.Report, r Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("reports: create %s: %w", dir, err)
+	}
+	if err := r.WriteJSON(filepath.Join(dir, "report.json")); err != nil {
+		return err
+	}
+	return WriteJUnit(gr, filepath.Join(dir, "junit.xml"))
+}

@@ -1,0 +1,50 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// WriteSummary prints the console summary: counts per verdict, then each
+// FAIL, WARN and ERROR with its requirement ID and the first line of why.
+func (r Report) WriteSummary(w io.Writer) {
+	s := r.Summary
+	fmt.Fprintf(w, "\nsmtpspec: %s: %d specs: %d PASS, %d FAIL, %d WARN, %d NOT APPLICABLE, %d ERROR",
+		r.Target.Address, s.Total, s.Pass, s.Fail, s.Warn, s.NotApplicable, s.Error)
+	if s.NotRun > 0 {
+		fmt.Fprintf(w, ", %d not run", s.NotRun)
+	}
+	fmt.Fprintf(w, " (%s)\n", s.Outcome)
+	for _, v := range []framework.Verdict{framework.Fail, framework.Warn, framework.Error} {
+		for _, res := range r.Results {
+			if res.Verdict != v {
+				continue
+			}
+			fmt.Fprintf(w, "  %-5s %s [%s] %s\n", v, res.ID, res.Level, firstLine(res))
+		}
+	}
+	if r.Interrupted {
+		fmt.Fprintln(w, "  the run was interrupted: the report covers the specs that ran")
+	}
+}
+
+func firstLine(res Result) string {
+	for _, f := range res.Findings {
+		if f.Verdict != framework.Warn && f.Verdict != framework.Fail {
+			continue
+		}
+		d := f.Detail
+		if d == "" {
+			d = "expected " + f.Expected + ", got " + f.Actual
+		}
+		if f.Rule != res.ID {
+			d = f.Rule + ": " + d
+		}
+		return d
+	}
+	line, _, _ := strings.Cut(res.Reason, "\n")
+	return line
+}

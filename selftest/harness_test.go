@@ -1,0 +1,78 @@
+package selftest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/smtpspec/smtpspec/reports"
+)
+
+// binary is the smtpspec binary built for these tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "smtpspec-selftest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "selftest:", err)
+		os.Exit(2)
+	}
+	binary = filepath.Join(dir, "smtpspec")
+	build := exec.Command("go", "build", "-o", binary, "github.com/smtpspec/smtpspec/cmd/smtpspec")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "selftest: building smtpspec:", err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runResult is one run of the binary.
+type runResult struct {
+	Code    int
+	Stdout  string
+	Stderr  string
+	Report  reports.Report
+	Elapsed time.Duration
+}
+
+// verdicts maps requirement ID to verdict.
+func (r runResult) verdicts() map[string]string {
+	out := map[string]string{}
+	for _, res := range r.Report.Results {
+		out[res.ID] = string(res.Verdict)
+	}
+	return out
+}
+
+// runSuite runs the binary with args plus --out in a fresh directory, and
+// reads back report.json when the run wrote one.
+func runSuite(t testing.TB, args ...string) runResult {
+	t.Helper()
+	out := t.TempDir()
+	args = append(args, "--out", out, "--no-color")
+	cmd := exec.Command(binary, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	res := runResult{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		res.Code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running smtpspec %v: %v", args, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "report.json")); err == nil {
+		if err := json.Unmarshal(b, &res.Report); err != nil {
+			t.Fatalf("report.json of smtpspec %v does not parse: %v", args, err)
+		}
+	}
+	return res
+}

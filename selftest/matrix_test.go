@@ -1,0 +1,163 @@
+package selftest
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/internal/refserver"
+	"github.com/smtpspec/smtpspec/reports"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// matrixSilence is the silence window against the in-process reference
+// server on loopback, which answers in microseconds.
+const matrixSilence = "150ms"
+
+// runAgainst starts a reference server in mode with faults and runs the
+// whole suite against it.
+func runAgainst(t testing.TB, mode refserver.Mode, faults ...string) runResult {
+	t.Helper()
+	srv, err := refserver.Start(refserver.Config{Mode: mode, Faults: faults})
+	if err != nil {
+		t.Fatalf("starting the reference server (mode %s, faults %v): %v", mode, faults, err)
+	}
+	defer srv.Close()
+	return runSuite(t, "--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence)
+}
+
+// expectedUnderFault is the verdict a spec must get when its requirement is
+// broken: FAIL for a MUST, WARN for a SHOULD or MAY.
+func expectedUnderFault(level framework.Level) string {
+	if level == framework.Must {
+		return string(framework.Fail)
+	}
+	return string(framework.Warn)
+}
+
+func TestMatrix(t *testing.T) {
+	modes := []refserver.Mode{refserver.ModeNormal, refserver.ModeRefuse}
+	clean := map[refserver.Mode]runResult{}
+	for _, m := range modes {
+		clean[m] = runAgainst(t, m)
+		if len(clean[m].Report.Results) == 0 {
+			t.Fatalf("clean run (mode %s) wrote no results; exit %d\nstdout:\n%s\nstderr:\n%s", m, clean[m].Code, clean[m].Stdout, clean[m].Stderr)
+		}
+	}
+
+	// The clean server keeps every requirement: each spec passes, or is
+	// not applicable for a stated reason.
+	normal := clean[refserver.ModeNormal]
+	if normal.Code != 0 {
+		t.Errorf("clean run exited %d, want 0\n%s", normal.Code, normal.Stdout)
+	}
+	levels := map[string]framework.Level{}
+	for _, res := range normal.Report.Results {
+		levels[res.ID] = res.Level
+		switch {
+		case res.Verdict == framework.Pass:
+		case res.Verdict == framework.NotApplicable && res.Reason != "":
+		default:
+			t.Errorf("clean server: %s is %s, want PASS: %s", res.ID, res.Verdict, res.Reason)
+		}
+	}
+
+	// Every fault breaks a requirement that has a spec, and every spec has a
+	// fault.
+	faults := refserver.Faults()
+	faultIDs := map[string]bool{}
+	for _, f := range faults {
+		faultIDs[f.ID] = true
+		if _, ok := levels[f.ID]; !ok {
+			t.Errorf("fault %s breaks no spec's requirement (no spec has that ID)", f.ID)
+		}
+	}
+	for id := range levels {
+		if !faultIDs[id] {
+			t.Errorf("spec %s has no fault in the reference server, so it is not shown able to fail", id)
+		}
+	}
+
+	// Specs whose faults need the 554 greeting must pass against the clean
+	// refusing server.
+	refusing := clean[refserver.ModeRefuse].verdicts()
+	for _, f := range faults {
+		if f.Mode == refserver.ModeRefuse && refusing[f.ID] != string(framework.Pass) {
+			t.Errorf("clean refusing server: %s is %s, want PASS: %s", f.ID, refusing[f.ID], reasonOf(clean[refserver.ModeRefuse].Report, f.ID))
+		}
+	}
+
+	// SMTPSPEC_MATRIX_ONLY=regexp limits the fault runs (while writing specs).
+	if only := os.Getenv("SMTPSPEC_MATRIX_ONLY"); only != "" {
+		re, err := regexp.Compile(only)
+		if err != nil {
+			t.Fatalf("SMTPSPEC_MATRIX_ONLY: %v", err)
+		}
+		var kept []refserver.Fault
+		for _, f := range faults {
+			if re.MatchString(f.ID) {
+				kept = append(kept, f)
+			}
+		}
+		faults = kept
+	}
+
+	// Run every fault, two at a time.
+	results := make([]runResult, len(faults))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, f := range faults {
+		wg.Add(1)
+		go func(i int, f refserver.Fault) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = runAgainst(t, f.Mode, f.ID)
+		}(i, f)
+	}
+	wg.Wait()
+
+	var rows []string
+	for i, f := range faults {
+		base := clean[f.Mode].verdicts()
+		got := results[i].verdicts()
+		want := expectedUnderFault(levels[f.ID])
+		status := "ok"
+		if got[f.ID] != want {
+			status = "NOT DETECTED"
+			t.Errorf("fault %s (%s): spec %s is %s, want %s\n%s", f.ID, f.Description, f.ID, got[f.ID], want, reasonOf(results[i].Report, f.ID))
+		}
+		var collateral []string
+		for id, v := range got {
+			if id != f.ID && v != base[id] {
+				collateral = append(collateral, fmt.Sprintf("%s %s→%s", id, base[id], v))
+			}
+		}
+		sort.Strings(collateral)
+		if len(collateral) > 0 {
+			status += "; COLLATERAL"
+			t.Errorf("fault %s also changed other specs' verdicts (a fault must break exactly one requirement):\n  %s", f.ID, strings.Join(collateral, "\n  "))
+		}
+		rows = append(rows, fmt.Sprintf("%-58s %-7s clean=%-4s fault=%-5s %s", f.ID, f.Mode, base[f.ID], got[f.ID], status))
+	}
+	matrix := fmt.Sprintf("self-test matrix: %d specs, %d faults (clean run %s)\n%s\n", len(levels), len(faults), normal.Elapsed.Round(1e6), strings.Join(rows, "\n"))
+	if path := os.Getenv("SMTPSPEC_MATRIX_FILE"); path != "" {
+		if err := os.WriteFile(path, []byte(matrix), 0o644); err != nil {
+			t.Errorf("writing %s: %v", path, err)
+		}
+	}
+	t.Log(matrix)
+}
+
+func reasonOf(r reports.Report, id string) string {
+	for _, res := range r.Results {
+		if res.ID == id {
+			return res.Reason + "\n" + res.Transcript
+		}
+	}
+	return "(no result)"
+}

@@ -1,0 +1,113 @@
+package framework
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// CodeSet is a set of reply codes written as the catalogue writes them:
+// "503 554" or "5yz" or "250 251 4yz". The empty set matches nothing.
+type CodeSet string
+
+// Has reports whether code is in the set.
+func (s CodeSet) Has(code int) bool {
+	for _, f := range strings.Fields(string(s)) {
+		if len(f) == 3 && strings.HasSuffix(f, "yz") {
+			if int(f[0]-'0') == code/100 {
+				return true
+			}
+			continue
+		}
+		if n, err := strconv.Atoi(f); err == nil && n == code {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders the set as "503 or 554".
+func (s CodeSet) String() string {
+	f := strings.Fields(string(s))
+	switch len(f) {
+	case 0:
+		return "(none)"
+	case 1:
+		return f[0]
+	}
+	return strings.Join(f[:len(f)-1], ", ") + " or " + f[len(f)-1]
+}
+
+// Union returns the codes of both sets.
+func (s CodeSet) Union(o CodeSet) CodeSet { return CodeSet(strings.TrimSpace(string(s) + " " + string(o))) }
+
+// general codes any command may get (RFC 5321 §4.3.2: 500 and 501 for
+// syntax, 421 for service closing), plus 530 for a server that requires
+// AUTH (RFC 4954 §6) or TLS (RFC 3207 §4) first.
+const general CodeSet = "500 501 421 530"
+
+// replyTable is the RFC 5321 §4.3.2 command → reply table (catalogue §10.1),
+// keyed by verb. "DATA-END" is the reply to the end of the mail data.
+var replyTable = map[string]struct {
+	Codes CodeSet
+	Rule  string
+}{
+	"EHLO":     {"250 504 550 502", "RFC5321-4.3.2-hello-codes"},
+	"HELO":     {"250 504 550 502", "RFC5321-4.3.2-hello-codes"},
+	"MAIL":     {"250 552 451 452 550 553 503 455 555 521", "RFC5321-4.3.2-mail-codes"},
+	"RCPT":     {"250 251 550 551 552 553 450 451 452 503 455 555 556", "RFC5321-4.3.2-rcpt-codes"},
+	"DATA":     {"354 503 554", "RFC5321-4.3.2-data-codes"},
+	"DATA-END": {"250 552 554 451 452 450 550", "RFC5321-4.3.2-data-codes"},
+	"RSET":     {"250", "RFC5321-4.3.2-rset-noop-quit-codes"},
+	"NOOP":     {"250", "RFC5321-4.3.2-rset-noop-quit-codes"},
+	"QUIT":     {"221", "RFC5321-4.3.2-rset-noop-quit-codes"},
+	"VRFY":     {"250 251 252 550 551 553 502 504", "RFC5321-4.3.2-vrfy-expn-codes"},
+	"EXPN":     {"250 252 550 502 504", "RFC5321-4.3.2-vrfy-expn-codes"},
+	"HELP":     {"211 214 502 504", "RFC5321-4.3.2-help-codes"},
+	"TURN":     {"250 502", "RFC5321-4.3.2-turn-codes"},
+}
+
+// AllowedCodes returns the codes RFC 5321 §4.3.2 allows in reply to verb,
+// including the general ones, and the ID of the rule that says so. ok is
+// false for verbs the table does not cover.
+func AllowedCodes(verb string) (codes CodeSet, rule string, ok bool) {
+	e, ok := replyTable[strings.ToUpper(verb)]
+	if !ok {
+		return "", "", false
+	}
+	return e.Codes.Union(general), e.Rule, true
+}
+
+// CodeCounts counts the reply codes each command produced.
+type CodeCounts map[string]map[int]int
+
+func (c CodeCounts) add(verb string, code int) {
+	if c[verb] == nil {
+		c[verb] = map[int]int{}
+	}
+	c[verb][code]++
+}
+
+// String renders the counts compactly: "MAIL 250×2 503×1; RCPT 250×1".
+func (c CodeCounts) String() string {
+	verbs := make([]string, 0, len(c))
+	for v := range c {
+		verbs = append(verbs, v)
+	}
+	sort.Strings(verbs)
+	var parts []string
+	for _, v := range verbs {
+		codes := make([]int, 0, len(c[v]))
+		for code := range c[v] {
+			codes = append(codes, code)
+		}
+		sort.Ints(codes)
+		s := v
+		for _, code := range codes {
+			s += fmt.Sprintf(" %d×%d", code, c[v][code])
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}

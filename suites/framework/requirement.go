@@ -1,0 +1,105 @@
+// Package framework is the Ginkgo-aware glue of smtpspec's specs: requirement
+// metadata as labels, one fresh wire session per spec with its transcript,
+// the reply validator every exchange passes through, and the verdict helpers
+// (PASS, FAIL, WARN, NOT APPLICABLE, ERROR).
+//
+// Specs assert; the wire client and the scenarios only act. Every verdict
+// carries what was sent, what came back, what the RFC allows and where it
+// says so.
+package framework
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Level is the RFC 2119 strength of a requirement, as the suite grades it.
+type Level string
+
+// Levels. A broken MUST is a FAIL; a missed SHOULD is a WARN (a FAIL under
+// --strict); MAY-level specs check the syntax of an optional behaviour.
+const (
+	Must   Level = "MUST"
+	Should Level = "SHOULD"
+	May    Level = "MAY"
+)
+
+// Need is a precondition a spec has beyond a plain connection.
+type Need string
+
+// Preconditions (catalogue §0.3).
+const (
+	// NeedMailbox: a local recipient the server accepts (--mailbox).
+	NeedMailbox Need = "mailbox"
+)
+
+// Requirement is one testable rule, identified by its catalogue ID.
+type Requirement struct {
+	// ID is stable and readable: "RFC5321-3.3-rcpt-before-mail".
+	ID string
+	// Section cites the RFC text: "RFC 5321 §3.3, §4.1.4".
+	Section string
+	// Level is MUST, SHOULD or MAY.
+	Level Level
+	// Commands are the SMTP verbs the spec exercises.
+	Commands []string
+	// Needs lists preconditions beyond a connection.
+	Needs []Need
+	// Summary paraphrases the requirement in one sentence.
+	Summary string
+}
+
+var (
+	idPattern      = regexp.MustCompile(`^[A-Z0-9]+(-[A-Za-z0-9.]+)+$`)
+	sectionPattern = regexp.MustCompile(`(?:RFC\s*(\d+)\s*)?§\s*([A-Z]?[0-9.]*[0-9A-Z])`)
+)
+
+// Validate reports what is wrong with the requirement's metadata.
+func (r Requirement) Validate() error {
+	switch {
+	case !idPattern.MatchString(r.ID):
+		return fmt.Errorf("framework: requirement ID %q is not of the form RFC5321-3.3-rcpt-before-mail", r.ID)
+	case r.Level != Must && r.Level != Should && r.Level != May:
+		return fmt.Errorf("framework: requirement %s: level %q is not MUST, SHOULD or MAY", r.ID, r.Level)
+	case len(r.sectionLabels()) == 0:
+		return fmt.Errorf("framework: requirement %s: section %q cites no RFC section (\"RFC 5321 §3.3\")", r.ID, r.Section)
+	case len(r.Commands) == 0:
+		return fmt.Errorf("framework: requirement %s names no command", r.ID)
+	case r.Summary == "":
+		return fmt.Errorf("framework: requirement %s has no summary", r.ID)
+	}
+	return nil
+}
+
+// sectionLabels turns "RFC 5321 §3.3, §4.1.4; RFC 7504 §3" into
+// "rfc5321:3.3", "rfc5321:4.1.4", "rfc7504:3". A section without an RFC
+// number belongs to the last RFC named before it.
+func (r Requirement) sectionLabels() []string {
+	var out []string
+	rfc := ""
+	for _, m := range sectionPattern.FindAllStringSubmatch(r.Section, -1) {
+		if m[1] != "" {
+			rfc = m[1]
+		}
+		if rfc == "" {
+			continue
+		}
+		out = append(out, "rfc"+rfc+":"+strings.TrimSuffix(m[2], "."))
+	}
+	return out
+}
+
+// Labels returns the Ginkgo labels of the requirement: its ID, its level,
+// one "rfcNNNN:section" label per cited section, and each command.
+func (r Requirement) Labels() []string {
+	labels := []string{r.ID, string(r.Level)}
+	labels = append(labels, r.sectionLabels()...)
+	for _, c := range r.Commands {
+		labels = append(labels, strings.ToUpper(c))
+	}
+	for _, n := range r.Needs {
+		labels = append(labels, "needs:"+string(n))
+	}
+	return labels
+}
