@@ -70,19 +70,19 @@ type Summary struct {
 
 // Result is the verdict on one requirement.
 type Result struct {
-	ID       string              `json:"id"`
-	Section  string              `json:"section"`
-	Level    framework.Level     `json:"level"`
-	Commands []string            `json:"commands"`
-	Summary  string              `json:"summary"`
-	Spec     string              `json:"spec"`
-	Verdict  framework.Verdict   `json:"verdict"`
-	Failing  bool                `json:"failing"` // counts against the exit code
-	Reason   string              `json:"reason,omitempty"`
-	Findings []framework.Finding `json:"findings,omitempty"`
-	Duration float64             `json:"durationSeconds"`
-	Codes    framework.CodeCounts `json:"codes,omitempty"`
-	Transcript string            `json:"transcript,omitempty"`
+	ID         string               `json:"id"`
+	Section    string               `json:"section"`
+	Level      framework.Level      `json:"level"`
+	Commands   []string             `json:"commands"`
+	Summary    string               `json:"summary"`
+	Spec       string               `json:"spec"`
+	Verdict    framework.Verdict    `json:"verdict"`
+	Failing    bool                 `json:"failing"` // counts against the exit code
+	Reason     string               `json:"reason,omitempty"`
+	Findings   []framework.Finding  `json:"findings,omitempty"`
+	Duration   float64              `json:"durationSeconds"`
+	Codes      framework.CodeCounts `json:"codes,omitempty"`
+	Transcript string               `json:"transcript,omitempty"`
 }
 
 // Build makes the compliance report from Ginkgo's report.

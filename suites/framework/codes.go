@@ -40,7 +40,9 @@ func (s CodeSet) String() string {
 }
 
 // Union returns the codes of both sets.
-func (s CodeSet) Union(o CodeSet) CodeSet { return CodeSet(strings.TrimSpace(string(s) + " " + string(o))) }
+func (s CodeSet) Union(o CodeSet) CodeSet {
+	return CodeSet(strings.TrimSpace(string(s) + " " + string(o)))
+}
 
 // general codes any command may get (RFC 5321 §4.3.2: 500 and 501 for
 // syntax, 421 for service closing), plus 530 for a server that requires
