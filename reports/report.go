@@ -104,7 +104,12 @@ func Build(r types.Report, suite Suite, target Target) Report {
 			}
 		}
 	}
-	out.Interrupted = r.SpecialSuiteFailureReasons != nil && len(r.SpecialSuiteFailureReasons) > 0
+	out.Interrupted = len(r.SpecialSuiteFailureReasons) > 0
+	for _, sr := range r.SpecReports {
+		if sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted) {
+			out.Interrupted = true
+		}
+	}
 	out.Summary = summarise(out.Results)
 	return out
 }
@@ -113,7 +118,19 @@ func resultOf(sr types.SpecReport, strict bool) Result {
 	res := Result{Spec: sr.FullText(), Duration: sr.RunTime.Seconds()}
 	labels := sr.Labels()
 	if len(labels) >= 2 {
+		// Without a requirement entry (a dry run), the labels tell:
+		// ID, level, then rfcNNNN:section and command labels.
 		res.ID, res.Level = labels[0], framework.Level(labels[1])
+		var sections []string
+		for _, l := range labels[2:] {
+			switch {
+			case strings.HasPrefix(l, "rfc"):
+				sections = append(sections, "RFC "+strings.Replace(strings.TrimPrefix(l, "rfc"), ":", " §", 1))
+			case !strings.Contains(l, ":"):
+				res.Commands = append(res.Commands, l)
+			}
+		}
+		res.Section = strings.Join(sections, ", ")
 	}
 	var rec *framework.VerdictRecord
 	for _, e := range sr.ReportEntries {
@@ -229,6 +246,15 @@ func WriteJUnit(r types.Report, path string) error {
 		return fmt.Errorf("reports: write %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteListing writes the report of a dry run (every spec NOT RUN, with its
+// metadata) as report.json in dir.
+func WriteListing(dir string, r Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("reports: create %s: %w", dir, err)
+	}
+	return r.WriteJSON(filepath.Join(dir, "report.json"))
 }
 
 // WriteAll writes report.json and junit.xml into dir, creating it.

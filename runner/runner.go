@@ -106,8 +106,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	suites.OnReport = func(gr types.Report) {
 		report = reports.Build(gr, suiteInfo, target)
 		gotReport = true
-		if !o.DryRun {
+		switch {
+		case !o.DryRun:
 			writeErr = reports.WriteAll(o.Out, gr, report)
+		case o.set["out"]:
+			// A dry run writes the listing as report.json only when asked.
+			writeErr = reports.WriteListing(o.Out, report)
 		}
 	}
 	ginkgo.RunSpecs(failer{}, "smtpspec", suiteConfig, reporterConfig)
@@ -118,6 +122,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.DryRun {
 		writeListing(stdout, report)
+		if writeErr != nil {
+			fmt.Fprintf(stderr, "smtpspec: %v\n", writeErr)
+			return ExitUsage
+		}
 		return ExitOK
 	}
 	report.WriteSummary(stdout)

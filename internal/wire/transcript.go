@@ -37,6 +37,16 @@ type Transcript struct {
 	mu      sync.Mutex
 	start   time.Time
 	entries []Entry
+	echo    io.Writer // when set, each entry is also written here as it happens
+	prefix  string
+}
+
+// Echo makes the transcript also write each entry to w as it is recorded,
+// each line starting with prefix (for --verbose).
+func (t *Transcript) Echo(w io.Writer, prefix string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.echo, t.prefix = w, prefix
 }
 
 // NewTranscript starts an empty transcript.
@@ -51,6 +61,9 @@ func (t *Transcript) add(dir Direction, b []byte) {
 	e := Entry{At: time.Since(t.start), Dir: dir, Len: len(b)}
 	e.Data = append([]byte(nil), truncate(b, maxEntry)...)
 	t.entries = append(t.entries, e)
+	if t.echo != nil {
+		_ = writeEntry(t.echo, t.prefix, e)
+	}
 }
 
 // Note records a remark (connect, TLS, close) in the transcript.
@@ -81,21 +94,26 @@ func (t *Transcript) String() string {
 // Write renders the transcript to w.
 func (t *Transcript) Write(w io.Writer) error {
 	for _, e := range t.Entries() {
-		if e.Dir == DirNote {
-			if _, err := fmt.Fprintf(w, "%8.3fs *  %s\n", e.At.Seconds(), e.Data); err != nil {
-				return err
-			}
-			continue
+		if err := writeEntry(w, "", e); err != nil {
+			return err
 		}
-		lines := splitKeepCRLF(e.Data)
-		for i, l := range lines {
-			suffix := ""
-			if i == len(lines)-1 && e.Len > len(e.Data) {
-				suffix = fmt.Sprintf(" ... (%d more octets)", e.Len-len(e.Data))
-			}
-			if _, err := fmt.Fprintf(w, "%8.3fs %c: %s%s\n", e.At.Seconds(), e.Dir, Escape(l), suffix); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+func writeEntry(w io.Writer, prefix string, e Entry) error {
+	if e.Dir == DirNote {
+		_, err := fmt.Fprintf(w, "%s%8.3fs *  %s\n", prefix, e.At.Seconds(), e.Data)
+		return err
+	}
+	lines := splitKeepCRLF(e.Data)
+	for i, l := range lines {
+		suffix := ""
+		if i == len(lines)-1 && e.Len > len(e.Data) {
+			suffix = fmt.Sprintf(" ... (%d more octets)", e.Len-len(e.Data))
+		}
+		if _, err := fmt.Fprintf(w, "%s%8.3fs %c: %s%s\n", prefix, e.At.Seconds(), e.Dir, Escape(l), suffix); err != nil {
+			return err
 		}
 	}
 	return nil

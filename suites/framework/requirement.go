@@ -52,7 +52,7 @@ type Requirement struct {
 
 var (
 	idPattern      = regexp.MustCompile(`^[A-Z0-9]+(-[A-Za-z0-9.]+)+$`)
-	sectionPattern = regexp.MustCompile(`(?:RFC\s*(\d+)\s*)?§\s*([A-Z]?[0-9.]*[0-9A-Z])`)
+	sectionPattern = regexp.MustCompile(`RFC\s*(\d+)|§\s*([A-Z]?[0-9.]*[0-9A-Z])|App(?:endix|\.)\s*([A-Z](?:\.[0-9]+)*)`)
 )
 
 // Validate reports what is wrong with the requirement's metadata.
@@ -72,20 +72,22 @@ func (r Requirement) Validate() error {
 	return nil
 }
 
-// sectionLabels turns "RFC 5321 §3.3, §4.1.4; RFC 7504 §3" into
-// "rfc5321:3.3", "rfc5321:4.1.4", "rfc7504:3". A section without an RFC
-// number belongs to the last RFC named before it.
+// sectionLabels turns "RFC 5321 §3.3, §4.1.4, App. F.1; RFC 7504 §3" into
+// "rfc5321:3.3", "rfc5321:4.1.4", "rfc5321:F.1", "rfc7504:3". A section
+// belongs to the last RFC named before it.
 func (r Requirement) sectionLabels() []string {
 	var out []string
 	rfc := ""
+	seen := map[string]bool{}
 	for _, m := range sectionPattern.FindAllStringSubmatch(r.Section, -1) {
-		if m[1] != "" {
+		sec := m[2] + m[3]
+		switch {
+		case m[1] != "":
 			rfc = m[1]
+		case rfc != "" && !seen[rfc+sec]:
+			seen[rfc+sec] = true
+			out = append(out, "rfc"+rfc+":"+strings.TrimSuffix(sec, "."))
 		}
-		if rfc == "" {
-			continue
-		}
-		out = append(out, "rfc"+rfc+":"+strings.TrimSuffix(m[2], "."))
 	}
 	return out
 }

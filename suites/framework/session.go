@@ -29,6 +29,9 @@ type Session struct {
 // Connect opens a connection without reading the greeting.
 func (t *T) Connect() *Session {
 	tr := wire.NewTranscript()
+	if t.Cfg.Verbose {
+		tr.Echo(os.Stdout, t.Req.ID+" ")
+	}
 	c, err := wire.Dial(t.Ctx, t.Cfg.Target, wire.Options{
 		ConnectTimeout: t.Cfg.ConnectTimeout,
 		ReplyTimeout:   t.Cfg.ReplyTimeout,
@@ -43,9 +46,6 @@ func (t *T) Connect() *Session {
 	consecutiveDialFailures.Store(0)
 	s := &Session{t: t, c: c}
 	t.sessions = append(t.sessions, s)
-	if t.Cfg.Verbose {
-		fmt.Fprintf(os.Stderr, "--- %s: new session\n", t.Req.ID)
-	}
 	return s
 }
 

@@ -20,7 +20,7 @@ func It(req Requirement, text string, body func(t *T)) bool {
 		// it when the tree is built, before any server is contacted.
 		return ginkgo.It(text, func() { ginkgo.Fail(err.Error()) })
 	}
-	args := []any{ginkgo.Label(req.Labels()...), ginkgo.SpecTimeout(specTimeout()), func(ctx ginkgo.SpecContext) {
+	args := []any{ginkgo.Offset(1), ginkgo.Label(req.Labels()...), ginkgo.SpecTimeout(specTimeout()), func(ctx ginkgo.SpecContext) {
 		run(ctx, req, body)
 	}}
 	return ginkgo.It(text, args...)

@@ -1,0 +1,214 @@
+package selftest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/smtpspec/smtpspec/reports"
+)
+
+// fakeServer accepts connections on loopback and hands each to serve.
+func fakeServer(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func TestUntestableTargetsExit3(t *testing.T) {
+	const connectTimeout = time.Second
+	silent := fakeServer(t, func(c net.Conn) { time.Sleep(10 * time.Second) })
+	garbage := fakeServer(t, func(c net.Conn) { c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n")) })
+	hangup := fakeServer(t, func(c net.Conn) {})
+	busy := fakeServer(t, func(c net.Conn) { c.Write([]byte("421 mx.example busy, try later\r\n")) })
+	cases := []struct {
+		name, target, reason string
+	}{
+		{"refused", closedPort(t), "connection refused"},
+		{"never greets", silent, "no greeting within"},
+		{"not SMTP", garbage, "does not speak SMTP"},
+		{"hangs up", hangup, "closed the connection without a greeting"},
+		{"421 greeting", busy, "service not available"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runSuite(t, "--target", tc.target, "--connect-timeout", connectTimeout.String())
+			if res.Code != 3 {
+				t.Errorf("exit %d, want 3\nstdout: %s\nstderr: %s", res.Code, res.Stdout, res.Stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.reason) {
+				t.Errorf("stderr should be one line saying %q, got:\n%s", tc.reason, res.Stderr)
+			}
+			// About twice the connect timeout, with room for process start.
+			if res.Elapsed > 2*connectTimeout+2*time.Second {
+				t.Errorf("took %s to give up, want about 2×%s", res.Elapsed, connectTimeout)
+			}
+		})
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"--bogus"}, "bogus"},
+		{[]string{"--target", "no-port-here"}, "--target"},
+		{[]string{"--timeout", "0s"}, "--timeout"},
+		{[]string{"--mailbox", "not an address"}, "--mailbox"},
+		{[]string{"--label-filter", "MUST &&"}, "--label-filter"},
+		{[]string{"stray-argument"}, "stray-argument"},
+	}
+	for _, tc := range cases {
+		res := runSuite(t, tc.args...)
+		if res.Code != 2 {
+			t.Errorf("smtpspec %v: exit %d, want 2", tc.args, res.Code)
+		}
+		if !strings.Contains(res.Stderr, tc.flag) {
+			t.Errorf("smtpspec %v: the message should name %s, got: %s", tc.args, tc.flag, res.Stderr)
+		}
+	}
+}
+
+// TestDryRunListsEverySpec checks the listing and the spec tree's metadata:
+// each spec has exactly one requirement ID label, first, unique across the
+// tree, then its level.
+func TestDryRunListsEverySpec(t *testing.T) {
+	res := runSuite(t, "--dry-run", "--target", closedPort(t))
+	if res.Code != 0 {
+		t.Fatalf("dry run: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+	if len(res.Report.Results) == 0 {
+		t.Fatalf("dry run wrote no report.json results")
+	}
+	seen := map[string]bool{}
+	for _, r := range res.Report.Results {
+		if seen[r.ID] {
+			t.Errorf("requirement ID %s is used by two specs", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Verdict != "NOT RUN" {
+			t.Errorf("dry run gave %s a verdict %s", r.ID, r.Verdict)
+		}
+		if r.Level != "MUST" && r.Level != "SHOULD" && r.Level != "MAY" {
+			t.Errorf("%s: level label %q", r.ID, r.Level)
+		}
+		if !strings.Contains(res.Stdout, r.ID) {
+			t.Errorf("the listing does not show %s", r.ID)
+		}
+	}
+	if !strings.Contains(res.Stdout, "specs") {
+		t.Errorf("the listing has no count line:\n%s", res.Stdout)
+	}
+}
+
+func TestLabelFilterSelectsSpecs(t *testing.T) {
+	res := runSuite(t, "--label-filter", "RFC5321-3.3-rcpt-before-mail")
+	if res.Code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+	ran := 0
+	for _, r := range res.Report.Results {
+		if r.Verdict == "PASS" {
+			ran++
+			if r.ID != "RFC5321-3.3-rcpt-before-mail" {
+				t.Errorf("the filter let %s run", r.ID)
+			}
+		}
+	}
+	if ran != 1 {
+		t.Errorf("%d specs ran, want 1", ran)
+	}
+}
+
+// TestInterruptedRunWritesReport interrupts a run against a server that
+// greets and then never answers, and checks the report of what ran.
+func TestInterruptedRunWritesReport(t *testing.T) {
+	stall := fakeServer(t, func(c net.Conn) {
+		c.Write([]byte("220 stall.example ESMTP\r\n"))
+		r := bufio.NewReader(c)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if strings.HasPrefix(strings.ToUpper(line), "QUIT") {
+				c.Write([]byte("221 stall.example bye\r\n"))
+				return
+			}
+		}
+	})
+	out := t.TempDir()
+	cmd := exec.Command(binary, "--target", stall, "--timeout", "2s", "--out", out, "--no-color", "--mailbox", "a@b.example")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("smtpspec did not stop within 20 s of SIGINT\n%s", stdout.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code == 0 {
+		t.Errorf("interrupted run exited 0")
+	}
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatalf("interrupted run wrote no report: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+	}
+	var rep reports.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Interrupted {
+		t.Errorf("report.json does not say the run was interrupted")
+	}
+	if rep.Summary.Total == 0 {
+		t.Errorf("report.json lists no specs")
+	}
+	if _, err := os.Stat(filepath.Join(out, "junit.xml")); err != nil {
+		t.Errorf("interrupted run wrote no junit.xml: %v", err)
+	}
+}
