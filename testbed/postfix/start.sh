@@ -72,7 +72,8 @@ port_open() {
 # fall back to /proc).
 pid_alive() {
 	[[ "${1:-}" =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]]
+	kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]] || return 1
+	[[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
 }
 
 read_pidfile() {
@@ -291,6 +292,11 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+
+	# Postfix waits (in 300 ms steps, ~2 s) before reading a config file
+	# whose mtime is in the current second, in case it is still being
+	# written; the files are complete, so date them back.
+	touch -d "@$(($(date +%s) - 10))" "$CONF/main.cf" "$CONF/master.cf"
 
 	# Name service for the instance: nothing resolves off the machine.
 	printf 'nameserver 127.0.0.1\n' >"$NSDIR/resolv.conf"

@@ -27,6 +27,9 @@ is_our_master() {
 	local p="${1:-}" comm=""
 	[[ "$p" =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$p" 2>/dev/null || [[ -d "/proc/$p" ]] || return 1
+	# An exited master stays a zombie until PID 1 reaps it (which can take a
+	# second in some containers): count it as stopped.
+	[[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]] || return 1
 	comm="$(cat "/proc/$p/comm" 2>/dev/null || true)"
 	[[ -z "$comm" || "$comm" == master ]]
 }
@@ -47,29 +50,31 @@ if [[ "$(id -u)" != 0 ]]; then
 	exit 2
 fi
 
-# The orderly way: postfix-script reads the same master.pid, waits up to 5 s,
-# then kills the master's process group.
-if [[ -r "$CONF/main.cf" ]] && command -v postfix >/dev/null 2>&1; then
-	postfix -c "$CONF" stop >"$STATE/stop.log" 2>&1 || true
-fi
-
-# Fallback by the recorded PID only.
+# This is what "postfix -c CONF stop" does (postfix-script reads the same
+# master.pid), minus its 1-second polling: SIGTERM makes the master stop its
+# child processes and exit. After 5 s, SIGKILL the master's process group
+# (the master is a session and group leader, so that is only this instance).
+kill -TERM "$pid" 2>/dev/null || true
 for _ in $(seq 1 50); do
 	is_our_master "$pid" || break
 	sleep 0.1
 done
 if is_our_master "$pid"; then
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 50); do
-		is_our_master "$pid" || break
-		sleep 0.1
-	done
-fi
-if is_our_master "$pid"; then
+	echo "postfix testbed: warning: master (pid $pid) ignored SIGTERM for 5 s; killing its process group" >&2
 	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 	sleep 0.5
 fi
 is_our_master "$pid" && die "could not stop the Postfix master (pid $pid)"
+
+# The master's children exit on its SIGTERM; wait until none holds the
+# listening socket any more, so that an immediate start.sh finds the port free.
+port="$(sed -n 's/^127\.0\.0\.1:\([0-9][0-9]*\)[[:space:]].*/\1/p' "$CONF/master.cf" 2>/dev/null | head -n1 || true)"
+if [[ -n "$port" ]]; then
+	for _ in $(seq 1 50); do
+		( exec 3<>"/dev/tcp/127.0.0.1/$port" ) 2>/dev/null || break
+		sleep 0.1
+	done
+fi
 
 rm -f "$PIDFILE"
 say "stopped (pid $pid)"
