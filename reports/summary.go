@@ -26,6 +26,9 @@ func (r Report) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "  %-5s %s [%s] %s\n", v, res.ID, res.Level, firstLine(res))
 		}
 	}
+	if len(r.Codes) > 0 {
+		fmt.Fprintf(w, "  reply codes seen: %s\n", r.Codes)
+	}
 	if r.Interrupted {
 		fmt.Fprintln(w, "  the run was interrupted: the report covers the specs that ran")
 	}
