@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 )
@@ -78,14 +79,77 @@ func addrReply(code, addr, text string) string {
 	return line
 }
 
+// Faults of MAIL (RFC 5321 §3.3, §4.1.1.2, §4.1.2, §4.1.4). Each triggers
+// only on the stimulus of its own spec.
+var (
+	faultMailAccept = newFault("RFC5321-3.3-mail-accept-250",
+		"answers 451 to MAIL FROM:<...> sent right after a HELO (not EHLO)")
+	faultMailFailClass = newFault("RFC5321-3.3-mail-fail-class",
+		"refuses a reverse-path holding \"@@\" with 252, a code that is not a failure")
+	faultMailBadArg = newFault("RFC5321-4.1.4-mail-bad-arg-501",
+		"answers 501 to MAIL FROM: without angle brackets but opens the transaction anyway")
+	faultNestedMail = newFault("RFC5321-4.1.4-nested-mail",
+		"answers 502 to MAIL while a MAIL is accepted and no RCPT yet")
+	faultMailAfterRcpt = newFault("RFC5321-4.1.4-mail-after-rcpt",
+		"answers 502 to MAIL while a transaction with recipients is open")
+	faultNullReversePath = newFault("RFC5321-4.1.2-null-reverse-path",
+		"refuses MAIL FROM:<> with 501")
+	faultSpaceAfterColon = newFault("RFC5321-3.3-no-space-after-colon",
+		"accepts MAIL FROM: <...> (space after the colon) with 250")
+	faultRouteReverse = newFault("RFC5321-4.1.2-source-route-reverse",
+		"refuses a source route in the reverse-path with 501")
+	faultQuotedLocal = newFault("RFC5321-4.1.2-quoted-local-part",
+		"refuses a quoted local part in the reverse-path with 501")
+	faultControlChar = newFault("RFC5321-4.1.2-control-char-501",
+		"accepts a MAIL command line holding a \\x01 control octet with 250")
+	faultEightBitEnvelope = newFault("RFC5321-2.4-8bit-envelope-reject",
+		"accepts a MAIL command line holding 8-bit octets (no SMTPUTF8) with 250")
+	faultUnknownParam = newFault("RFC5321-4.1.1.11-unknown-param-555",
+		"ignores the unknown MAIL parameter XFOO and answers 250")
+	faultParamNotAdvertised = newFault("RFC5321-4.1.1.11-param-not-advertised",
+		"ignores the MAIL parameter RET of the DSN extension, which is not advertised, and answers 250")
+	faultTrailingSpace = newFault("RFC5321-4.1.1-trailing-whitespace",
+		"refuses a MAIL command line ending in SP with 501")
+	faultMailKeepsRcpts = newFault("RFC5321-4.1.1.2-mail-clears-buffers",
+		"MAIL right after a finished message keeps a recipient in the forward-path buffer")
+	faultMailBeforeEhlo = newFault("RFC5321-4.1.4-mail-before-ehlo",
+		"accepts MAIL before any EHLO or HELO with 250")
+	faultMailCodes = newFault("RFC5321-4.3.2-mail-codes",
+		"answers MAIL TO:<...> (wrong keyword) with 504, a code RFC 5321 §4.3.2 does not list for MAIL")
+	faultTransactionOrder = newFault("RFC5321-4.1.4-transaction-order",
+		"answers 503 to MAIL right after a RCPT refused as out of sequence (the bad sequence corrupted the state)")
+	faultDomain255 = newFault("RFC5321-4.5.3.1.2-domain-255",
+		"refuses a reverse-path domain of 250 octets or more with 501 (too long)")
+	faultPath256 = newFault("RFC5321-4.5.3.1.3-path-256",
+		"refuses a reverse-path of 256 octets or more (domain under 250) with 501 (too long)")
+)
+
 // cmdMail answers MAIL (RFC 5321 §4.1.1.2, syntax in §3.3 and §4.1.2).
 // A refused MAIL opens no transaction (§4.1.4).
 func (s *session) cmdMail(arg string) error {
 	if s.helo == "" {
+		if s.has(faultMailBeforeEhlo) {
+			return s.openTx("", "250 2.1.0 Ok")
+		}
 		return s.reply("503 5.5.1 Send HELO/EHLO first") // §4.1.1.1
 	}
 	if s.inTx {
+		if len(s.rcpts) == 0 && s.prev == "MAIL" && s.has(faultNestedMail) {
+			return s.reply("502 5.5.1 Nested MAIL command")
+		}
+		if len(s.rcpts) > 0 && s.prev == "RCPT" && s.has(faultMailAfterRcpt) {
+			return s.reply("502 5.5.1 Nested MAIL command")
+		}
 		return s.reply("503 5.5.1 Nested MAIL command") // §4.1.4
+	}
+	if s.prev == "RCPT" && s.has(faultTransactionOrder) {
+		return s.reply("503 5.5.1 Bad sequence of commands")
+	}
+	if s.prev == "HELO" && s.has(faultMailAccept) {
+		return s.reply("451 4.3.0 Try again later")
+	}
+	if _, ok := cutPrefixFold(arg, "TO:"); ok && s.has(faultMailCodes) {
+		return s.reply("504 5.5.4 Command parameter not implemented")
 	}
 	// §3.3: the syntax is exactly "MAIL FROM:<reverse-path>", with no
 	// space around the colon and the angle brackets required.
@@ -93,13 +157,33 @@ func (s *session) cmdMail(arg string) error {
 	if !ok {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
+	if strings.HasPrefix(rest, " <") && s.has(faultSpaceAfterColon) {
+		rest = strings.TrimLeft(rest, " ")
+	}
+	if !strings.HasPrefix(rest, "<") && strings.Contains(rest, "@") && s.has(faultMailBadArg) {
+		s.openTx(rest, "")
+		return s.reply("501 5.5.4 Syntax error in parameters")
+	}
 	text, rest, ok := cutPath(rest)
 	if !ok {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
+	if strings.Contains(text, "@@") && s.has(faultMailFailClass) {
+		return s.reply("252 2.1.7 Sender address not accepted")
+	}
 	p, err := parsePath(text, false)
 	if err != nil {
 		return s.reply("501 5.1.7 Invalid sender address syntax")
+	}
+	switch {
+	case p.null() && s.has(faultNullReversePath),
+		len(p.route) > 0 && s.has(faultRouteReverse),
+		strings.HasPrefix(p.local, `"`) && s.has(faultQuotedLocal):
+		return s.reply("501 5.1.7 Invalid sender address syntax")
+	case len(p.domain) >= 250 && s.has(faultDomain255):
+		return s.reply("501 5.1.7 Domain name too long")
+	case len(text) >= 256 && len(p.domain) < 250 && s.has(faultPath256):
+		return s.reply("501 5.1.7 Path too long")
 	}
 	params, err := parseParams(rest)
 	if err != nil {
@@ -107,6 +191,9 @@ func (s *session) cmdMail(arg string) error {
 	}
 	var seenSize, seenBody, tooBig bool
 	for _, prm := range params {
+		if (prm.keyword == "XFOO" && s.has(faultUnknownParam)) || (prm.keyword == "RET" && s.has(faultParamNotAdvertised)) {
+			continue
+		}
 		switch prm.keyword {
 		case "SIZE": // RFC 1870 §6
 			if seenSize || !isSizeValue(prm.value) {
@@ -129,9 +216,101 @@ func (s *session) cmdMail(arg string) error {
 		// RFC 1870 §6.1(2), §7: a declared size above the limit gets 552.
 		return s.reply("552 5.3.4 Message size exceeds fixed limit")
 	}
+	afterMessage := (s.prev == "DATA" || s.prev == "DATA-END") && !s.freshHelo
 	s.resetTx()
 	s.inTx, s.from, s.freshHelo = true, p.mailbox(), false
+	if afterMessage && s.has(faultMailKeepsRcpts) {
+		// The forward-path buffer of the finished message is not cleared.
+		s.rcpts = []string{s.cfg.Mailboxes[0] + "@" + s.cfg.Domain}
+	}
 	return s.reply(addrReply("250 2.1.0", p.mailbox(), "Sender ok"))
+}
+
+// openTx opens a transaction for a faulty accepted MAIL and sends reply
+// (nothing when reply is "").
+func (s *session) openTx(from, reply string) error {
+	s.resetTx()
+	s.inTx, s.from, s.freshHelo = true, from, false
+	if reply == "" {
+		return nil
+	}
+	return s.reply(reply)
+}
+
+// Faults of the command order for DATA (RFC 5321 §3.3, §4.1.4, the state
+// matrix of the catalogue's §10.2), whose handler is in data.go; they are
+// answered by envelopeFault before the command is dispatched.
+var (
+	faultDataBeforeEhlo = newFault("RFC5321-4.1.4-data-before-ehlo",
+		"answers DATA before any EHLO or HELO with 354")
+	faultDataWithoutMail = newFault("RFC5321-3.3-data-without-mail",
+		"answers DATA right after EHLO (no MAIL since) with 354")
+	faultDataBeforeRcpt = newFault("RFC5321-4.1.4-data-before-rcpt",
+		"answers DATA right after an accepted MAIL (no RCPT) with 354")
+	faultDataNoValidRcpt = newFault("RFC5321-3.3-data-without-valid-rcpt",
+		"answers DATA with 354 when every RCPT of the transaction was refused")
+	faultDataAfterMessage = newFault("RFC5321-4.1.4-data-after-message",
+		"answers DATA right after a finished message with 354")
+)
+
+// envelopeFault answers the command line itself when one of the faults
+// above (or a MAIL fault that needs the raw line) is on and triggers;
+// done is false otherwise, and the line is dispatched as usual.
+func (s *session) envelopeFault(line []byte, verb string) (done bool, err error) {
+	switch verb {
+	case "MAIL":
+		switch {
+		case bytes.IndexByte(line, 0x01) >= 0 && s.has(faultControlChar),
+			!isASCII(line) && s.has(faultEightBitEnvelope):
+			return true, s.openTx("", "250 2.1.0 Ok")
+		case bytes.HasSuffix(line, []byte(" ")) && s.has(faultTrailingSpace):
+			return true, s.reply("501 5.5.4 Syntax error in parameters")
+		}
+	case "DATA":
+		if !s.dataFault() {
+			return false, nil
+		}
+		if err := s.reply("354 End data with <CR><LF>.<CR><LF>"); err != nil {
+			return true, err
+		}
+		for { // read and drop the data, then refuse it
+			l, _, err := s.readLine(minTextLine)
+			if err != nil {
+				return true, err
+			}
+			if string(l) == "." {
+				return true, s.reply("554 5.5.1 No valid recipients")
+			}
+		}
+	}
+	return false, nil
+}
+
+// dataFault reports whether a DATA fault triggers in the current state.
+func (s *session) dataFault() bool {
+	switch {
+	case s.helo == "":
+		return s.has(faultDataBeforeEhlo)
+	case !s.inTx && s.freshHelo:
+		return s.prev == "NOOP" && s.has(faultDataWithoutMail)
+	case !s.inTx:
+		return (s.prev == "DATA" || s.prev == "DATA-END") && s.has(faultDataAfterMessage)
+	case len(s.rcpts) == 0 && s.prev == "MAIL":
+		return s.has(faultDataBeforeRcpt)
+	case len(s.rcpts) == 0 && s.prev == "RCPT":
+		return s.has(faultDataNoValidRcpt)
+	}
+	return false
+}
+
+// isASCII reports whether b holds only 7-bit octets.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c > 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // isSizeValue reports whether v is 1*20DIGIT (RFC 1870 §3(4)).

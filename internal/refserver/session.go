@@ -2,10 +2,12 @@ package refserver
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,6 +40,22 @@ type session struct {
 	inTx      bool     // a MAIL was accepted: the transaction is open
 	from      string   // reverse-path mailbox of the open transaction
 	rcpts     []string // accepted forward-path mailboxes
+
+	// last is the upper-cased verb of the command line being handled, or
+	// "DATA-END" once a message has been taken; prev is its value before
+	// the current command line ("" at the start of the session). Faults
+	// use them to trigger only on one requirement's stimulus.
+	last, prev string
+
+	// State read only by the faults of the connection area, declared at
+	// the end of this file (RFC 5321 §3.1, §3.8, §4.2).
+	lastCode   string          // code of the last reply sent
+	errs       int             // 5yz replies sent in the session
+	saw        map[string]bool // the 5yz codes sent in the session
+	errRun     int             // 5yz replies in a row
+	unknown    bool            // the line being handled is an unrecognised verb
+	unknownRun int             // unrecognised verbs in a row before this line
+	quietSeq   int             // place among the silent sessions; 0 when not counted
 }
 
 // deadlineConn refreshes the idle deadline before every read and write, so
@@ -91,15 +109,21 @@ func (s *session) run(busy bool) {
 		if s.reply("554 "+host+" no SMTP service here") != nil {
 			return
 		}
+		if s.has(fault554WaitsQuit) {
+			impatient := time.AfterFunc(refuseImpatience, func() { s.conn.Close() })
+			defer impatient.Stop()
+		}
 	default:
-		if s.reply("220 "+host+" ESMTP smtpspec reference server") != nil {
+		defer s.unhush()
+		if s.greet() != nil {
 			return
 		}
 	}
 	for {
-		line, long, err := s.readLine(maxMailLine)
+		line, long, err := s.readLine(s.lineLimit())
 		if err == nil {
-			err = s.handle(line, long)
+			s.unhush()
+			err = s.serveLine(line, long)
 		}
 		switch {
 		case err == nil:
@@ -175,6 +199,7 @@ func (s *session) readLine(limit int) (line []byte, long bool, err error) {
 // forbids holding back the replies to synchronising commands, and flushing
 // every reply is the simplest way to honour that.
 func (s *session) reply(line string) error {
+	s.lastCode = line[:3]
 	s.w.WriteString(line)
 	s.w.WriteString("\r\n")
 	return s.w.Flush()
@@ -183,6 +208,7 @@ func (s *session) reply(line string) error {
 // replyLines sends a multiline reply (RFC 5321 §4.2.1): every line but the
 // last has a hyphen after the code.
 func (s *session) replyLines(code string, lines []string) error {
+	s.lastCode = code
 	for i, l := range lines {
 		sep := "-"
 		if i == len(lines)-1 {
@@ -219,6 +245,10 @@ func validText(s string) bool {
 func (s *session) handle(line []byte, long bool) error {
 	verb, arg := splitCommand(line)
 	upper := strings.ToUpper(verb)
+	s.prev, s.last = s.last, upper
+	if upper == "" {
+		s.last = "(empty)" // an empty or overlong line is a command line too
+	}
 	// RFC 5321 §4.5.3.1.4: 512 octets (+26 for MAIL with SIZE, RFC 1870
 	// §3(5)); a longer line is one command and gets one 500 (§4.5.3.1.9).
 	if long || (len(line)+2 > maxCommandLine && upper != "MAIL") {
@@ -227,8 +257,14 @@ func (s *session) handle(line []byte, long bool) error {
 	if s.cfg.Mode == ModeRefuse {
 		return s.handleRefused(upper, arg)
 	}
+	if done, err := s.envelopeFault(line, upper); done {
+		return err // a fault of mail.go answered the line (envelope and command order)
+	}
 	if !validText(verb) {
 		return s.reply("501 5.5.2 Invalid character in command")
+	}
+	if verb != upper && verb != strings.ToLower(verb) && s.has(faultVerbCase) {
+		return s.reply("500 5.5.1 Command unrecognized") // RFC 5321 §2.4 broken
 	}
 	if upper == "NOOP" {
 		return s.cmdNoop(arg) // RFC 5321 §4.1.1.9: the argument is ignored
@@ -259,11 +295,15 @@ func (s *session) handle(line []byte, long bool) error {
 		return s.cmdHelp(arg)
 	case "TURN":
 		return s.cmdTurn(arg)
-	case "ETRN", "ATRN", "SEND", "SOML", "SAML", "STARTTLS", "AUTH", "BDAT":
+	case "BDAT":
+		if arg == "0 LAST" && !s.inTx && s.has(faultEhloListsVerbs) {
+			return s.reply("250 2.0.0 Ok")
+		}
+		return s.cmdNotImplemented(arg)
+	case "ETRN", "ATRN", "SEND", "SOML", "SAML", "STARTTLS", "AUTH":
 		return s.cmdNotImplemented(arg)
 	default:
-		// RFC 5321 §4.2.4, §4.1.5: unknown verbs, X-commands included.
-		return s.reply("500 5.5.1 Command unrecognized")
+		return s.cmdUnknown(upper)
 	}
 }
 
@@ -279,5 +319,287 @@ func (s *session) handleRefused(verb, arg string) error {
 		}
 		return errQuit
 	}
+	if verb == "MAIL" && s.has(fault554Then503) {
+		return s.reply("550 5.7.1 No SMTP service here")
+	}
 	return s.reply("503 5.5.1 No SMTP service here, only QUIT is accepted")
+}
+
+// Faults of the connection area: greeting (RFC 5321 §3.1, §4.2), closing
+// (§3.8), concurrency (§4.5.4.2), unknown commands (§4.2.4, §4.1.5), reply
+// syntax (§2.3.8, §4.2, §4.2.1, §4.5.3.1.5), command line length
+// (§4.5.3.1.4, §4.5.3.1.9) and command-line robustness (§2.3.8, §4.1.2).
+// Each triggers only on its own spec's stimulus: a verb no other spec
+// sends, a line of a length or content only that spec sends, or a pattern
+// of connections or errors only that spec makes.
+var (
+	faultGreetingCode = newFault("RFC5321-3.1-greeting-code",
+		"greets with 250 instead of 220 a connection made while another one is open and has sent nothing yet")
+	faultGreetingDomain = newFault("RFC5321-4.2-greeting-domain",
+		"greets with \"220 ESMTP ...\", with no domain after the code")
+	fault554WaitsQuit = newRefuseFault("RFC5321-3.1-554-waits-quit",
+		"after the 554 greeting, closes the connection if no command arrives within 75 ms")
+	fault554Then503 = newRefuseFault("RFC5321-3.1-554-then-503",
+		"after the 554 greeting, answers MAIL with 550 instead of 503")
+	faultConcurrency = newFault("RFC5321-4.5.4.2-concurrency",
+		"holds back the greeting of a connection while two earlier ones are open and have sent nothing yet")
+	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
+		"closes the connection, without a reply, at the next command once it has answered four errors among them 500, 501 and 503")
+	faultUnknownCmd = newFault("RFC5321-3.8-unknown-cmd-500",
+		"answers the unknown verb FROBNICATE with 250")
+	faultXCmd = newFault("RFC5321-4.1.5-x-cmd-500",
+		"answers the unknown X-command XQUUX with 250")
+	fault421Close = newFault("RFC5321-3.8-421-then-close",
+		"answers an unknown verb after 30 errors in a row with 421 but keeps the session open")
+	faultErrorFlood = newFault("SEC-ERROR-FLOOD-CLOSE",
+		"closes the connection, without a reply, at the second unknown verb in a row")
+	faultVerbCase = newFault("RFC5321-2.4-verb-case-insensitive",
+		"answers a verb in mixed case (such as dAtA) with 500")
+	faultCommand512 = newFault("RFC5321-4.5.3.1.4-command-512",
+		"answers a NOOP command line of exactly 512 octets with 500 (line too long)")
+	faultOverlongCommand = newFault("RFC5321-4.5.3.1.9-overlong-command",
+		"cuts a command line of 2000 to 5999 octets into 510-octet pieces and answers each as a command")
+	faultOverlongNoSplit = newFault("SEC-OVERLONG-LINE-NO-SPLIT",
+		"cuts a command line of 6000 octets or more (up to 16 KiB) into 510-octet pieces and answers each as a command")
+	faultBareLF = newFault("SEC-BARE-LF-COMMAND",
+		"closes the connection, without a reply, on a command line holding a bare LF")
+	faultBareCR = newFault("SEC-BARE-CR-COMMAND",
+		"takes a bare CR in a command line as a line end, answering each part")
+	faultNul = newFault("SEC-NUL-IN-COMMAND",
+		"drops NUL octets from a command line and runs what is left")
+)
+
+// unknownVerbFaults are the answers of the faults that break one reply to
+// one unrecognised verb: the raw octets written instead of the 500. Each
+// verb is sent by one spec only (suites/core), so each fault shows there
+// alone.
+var unknownVerbFaults = map[string]struct {
+	f   *fault
+	raw string
+}{
+	"FROBNICATE": {faultUnknownCmd, "250 2.0.0 Ok\r\n"},
+	"XQUUX":      {faultXCmd, "250 2.0.0 Ok\r\n"},
+	"QWERTY": {newFault("RFC5321-4.2.4-500-vs-502",
+		"answers the unknown verb QWERTY with 502 (not implemented) instead of 500"),
+		"502 5.5.1 Command not implemented\r\n"},
+	"PLUGH": {newFault("RFC5321-4.2-one-reply-per-command",
+		"answers the unknown verb PLUGH with two replies (500, then 250)"),
+		"500 5.5.1 Command unrecognized\r\n250 2.0.0 Ok\r\n"},
+	"ZORK": {newFault("RFC5321-4.2-code-syntax",
+		"answers the unknown verb ZORK with a four-digit reply code (5001)"),
+		"5001 5.5.1 Command unrecognized\r\n"},
+	"FROTZ": {newFault("RFC5321-4.2.1-multiline-hyphen",
+		"answers the unknown verb FROTZ with a three-line reply whose second line has SP, not \"-\", after the code"),
+		"500-5.5.1 Command\r\n500 5.5.1 unrecognized\r\n500 5.5.1 (see HELP)\r\n"},
+	"GNUSTO": {newFault("RFC5321-4.2.1-multiline-same-code",
+		"answers the unknown verb GNUSTO with a two-line reply whose lines carry 500 and 501"),
+		"500-5.5.1 Command\r\n501 5.5.1 unrecognized\r\n"},
+	"REZROV": {newFault("RFC5321-4.2.1-space-after-code",
+		"answers the unknown verb REZROV with a bare \"500\" line, no SP or text"),
+		"500\r\n"},
+	"FILFRE": {newFault("RFC5321-4.2-textstring-charset",
+		"answers the unknown verb FILFRE with UTF-8 (8-bit) octets in the reply text"),
+		"500 5.5.1 Befehl unbekannt \xe2\x80\x94 command unrecognized\r\n"},
+	"BLORB": {newFault("RFC5321-2.3.8-reply-crlf",
+		"answers the unknown verb BLORB with a reply line ended by a bare LF"),
+		"500 5.5.1 Command unrecognized\n"},
+	"FROBOZZ": {newFault("RFC5321-4.5.3.1.5-reply-line-512",
+		"answers the unknown verb FROBOZZ with a 600-octet reply line"),
+		"500 5.5.1 Command unrecognized: " + strings.Repeat("x", 600-35) + "\r\n"},
+	"GRUE": {newFault("RFC5321-4.2-documented-codes-only",
+		"answers the unknown verb GRUE with 509, a code no standard defines"),
+		"509 5.5.1 Command unrecognized\r\n"},
+}
+
+// Limits of the faults.
+const (
+	// refuseImpatience is how long fault554WaitsQuit waits for a command
+	// after the 554 greeting (the suite watches at least 150 ms).
+	refuseImpatience = 75 * time.Millisecond
+	// quietGrace lets the sessions of connections their clients have
+	// already closed end before the greeting faults count silent ones.
+	quietGrace = 25 * time.Millisecond
+	// quietWait bounds how long faultConcurrency holds back a greeting.
+	quietWait = time.Minute
+	// splitMin and noSplitMin bound the line lengths (CRLF included) that
+	// faultOverlongCommand and faultOverlongNoSplit cut into pieces, and
+	// splitReadLimit is the longest line they read.
+	splitMin       = 2000
+	noSplitMin     = 6000
+	splitReadLimit = 16 << 10
+	splitPiece     = maxCommandLine - 2
+	// floodRun is the run of errors after which fault421Close answers 421.
+	floodRun = 30
+)
+
+// errDrop ends a session without a reply, as the faults that close the
+// connection do.
+var errDrop = errors.New("refserver: connection dropped")
+
+// greet sends the 220 greeting (RFC 5321 §3.1), whose text starts with the
+// server's domain (§4.2).
+func (s *session) greet() error {
+	code, text := "220", s.cfg.Hostname+" ESMTP smtpspec reference server"
+	if s.has(faultGreetingDomain) {
+		text = "ESMTP smtpspec reference server"
+	}
+	if s.has(faultGreetingCode) || s.has(faultConcurrency) {
+		s.hush()
+		if s.has(faultGreetingCode) && s.quietBefore(1) {
+			code = "250"
+		}
+		if s.has(faultConcurrency) {
+			for deadline := time.Now().Add(quietWait); s.quietBefore(2) && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	return s.reply(code + " " + text)
+}
+
+// quiet records, for each server, the sessions greeted with 220 that have
+// not sent a command line yet, numbered in the order they were greeted.
+// Only the greeting faults use it.
+var quiet = struct {
+	sync.Mutex
+	next map[*Server]int
+	open map[*Server]map[*session]int
+}{next: map[*Server]int{}, open: map[*Server]map[*session]int{}}
+
+// hush counts the session as silent.
+func (s *session) hush() {
+	quiet.Lock()
+	defer quiet.Unlock()
+	quiet.next[s.srv]++
+	s.quietSeq = quiet.next[s.srv]
+	if quiet.open[s.srv] == nil {
+		quiet.open[s.srv] = map[*session]int{}
+	}
+	quiet.open[s.srv][s] = s.quietSeq
+}
+
+// unhush stops counting the session as silent: it has sent a command line,
+// or it has ended.
+func (s *session) unhush() {
+	if s.quietSeq == 0 {
+		return
+	}
+	s.quietSeq = 0
+	quiet.Lock()
+	defer quiet.Unlock()
+	delete(quiet.open[s.srv], s)
+	if len(quiet.open[s.srv]) == 0 {
+		delete(quiet.open, s.srv)
+		delete(quiet.next, s.srv)
+	}
+}
+
+// quietBefore reports whether at least n sessions greeted before this one
+// are still silent, after a grace for those whose clients have gone.
+func (s *session) quietBefore(n int) bool {
+	count := func() int {
+		quiet.Lock()
+		defer quiet.Unlock()
+		k := 0
+		for _, seq := range quiet.open[s.srv] {
+			if seq < s.quietSeq {
+				k++
+			}
+		}
+		return k
+	}
+	if count() < n {
+		return false
+	}
+	time.Sleep(quietGrace)
+	return count() >= n
+}
+
+// lineLimit is the longest command line read whole: the MAIL limit, or
+// more when a fault cuts long lines into pieces.
+func (s *session) lineLimit() int {
+	if s.has(faultOverlongCommand) || s.has(faultOverlongNoSplit) {
+		return splitReadLimit
+	}
+	return maxMailLine
+}
+
+// serveLine answers one command line, applying the faults that act on the
+// line as a whole, and keeps the error counts the closing faults read.
+func (s *session) serveLine(line []byte, long bool) error {
+	if pieces := s.splitFault(line, long); pieces != nil {
+		for _, p := range pieces {
+			if err := s.serveLine(p, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(line)+2 > maxMailLine {
+		long = true // read whole only because a splitting fault is on
+	}
+	switch {
+	case bytes.IndexByte(line, '\n') >= 0 && s.has(faultBareLF):
+		return errDrop
+	case bytes.IndexByte(line, 0) >= 0 && s.has(faultNul):
+		line = bytes.ReplaceAll(line, []byte{0}, nil)
+	case len(line)+2 == maxCommandLine && bytes.HasPrefix(line, []byte("NOOP ")) && s.has(faultCommand512):
+		return s.reply("500 5.5.2 Line too long")
+	case s.errs >= 4 && s.saw["500"] && s.saw["501"] && s.saw["503"] && s.has(faultNoArbitraryClose):
+		return errDrop
+	}
+	s.lastCode, s.unknown = "", false
+	err := s.handle(line, long)
+	if s.unknown {
+		s.unknownRun++
+	} else {
+		s.unknownRun = 0
+	}
+	if strings.HasPrefix(s.lastCode, "5") {
+		if s.saw == nil {
+			s.saw = map[string]bool{}
+		}
+		s.errs, s.errRun, s.saw[s.lastCode] = s.errs+1, s.errRun+1, true
+	} else {
+		s.errRun = 0
+	}
+	return err
+}
+
+// splitFault returns the pieces a fault answers as separate commands, or
+// nil.
+func (s *session) splitFault(line []byte, long bool) [][]byte {
+	n := len(line) + 2
+	switch {
+	case long:
+		return nil
+	case n >= splitMin && n < noSplitMin && s.has(faultOverlongCommand),
+		n >= noSplitMin && s.has(faultOverlongNoSplit):
+		var pieces [][]byte
+		for len(line) > splitPiece {
+			pieces, line = append(pieces, line[:splitPiece]), line[splitPiece:]
+		}
+		return append(pieces, line)
+	case bytes.IndexByte(line, '\r') >= 0 && s.has(faultBareCR):
+		return bytes.Split(line, []byte("\r"))
+	}
+	return nil
+}
+
+// cmdUnknown answers an unrecognised verb, X-commands included, with 500
+// (RFC 5321 §4.2.4, §4.1.5).
+func (s *session) cmdUnknown(verb string) error {
+	s.unknown = true
+	if uf, ok := unknownVerbFaults[verb]; ok && s.has(uf.f) {
+		s.lastCode = uf.raw[:3]
+		s.w.WriteString(uf.raw)
+		return s.w.Flush()
+	}
+	switch {
+	case s.unknownRun >= 1 && s.has(faultErrorFlood):
+		return errDrop
+	case s.errRun >= floodRun && s.has(fault421Close):
+		return s.reply("421 " + s.cfg.Hostname + " Too many errors") // but no close
+	}
+	return s.reply("500 5.5.1 Command unrecognized")
 }

@@ -2,7 +2,6 @@ package framework
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -236,10 +235,4 @@ func (e Expectation) expected() string {
 		s += " (" + e.Why + ")"
 	}
 	return s
-}
-
-// jsonString is a helper for report entries holding structured values.
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -1,0 +1,319 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// Stimuli of the connection specs. Each unknown verb is sent by one spec
+// only, so that the reference server's fault for it stays narrow.
+const (
+	// unknownVerb is not a command of any SMTP extension.
+	unknownVerb = "FROBNICATE"
+	// privateVerb is a private X-command (RFC 5321 §4.1.5) no server has.
+	privateVerb = "XQUUX"
+	// floodVerb is the unknown verb of the error floods.
+	floodVerb = "JUNK"
+	// closeAfterErrors: RFC5321-3.8-no-arbitrary-close tolerates (WARN) a
+	// close after at least this many errors (RFC 5321 §7.8, catalogue).
+	closeAfterErrors = 10
+	// floodErrors is how many unknown verbs the flood specs send.
+	floodErrors = 50
+)
+
+// erroneousCommands are the mixed errors of RFC5321-3.8-no-arbitrary-close:
+// an unknown verb (500), missing arguments (501) and a RCPT before MAIL
+// (503, RFC 5321 §3.3). No two unknown verbs follow each other, and none of
+// them opens a transaction or the data phase.
+var erroneousCommands = []string{"BOGUS", "VRFY", "RCPT TO:<postmaster>", "HELO", "MAIL FROM:<smtpspec@example.org"}
+
+// connQuit ends a session politely on the raw connection, ignoring the
+// outcome: the specs that read only a greeting send it so that the server
+// sees a command from every connection they open.
+func connQuit(s *framework.Session) {
+	if s.Conn().Send("QUIT") == nil {
+		_, _ = s.Conn().ReadReply()
+	}
+}
+
+// greetingWords are words banners put where the domain belongs.
+var greetingWords = map[string]bool{"ESMTP": true, "SMTP": true, "LMTP": true, "ESMTPS": true, "ESMTPA": true,
+	"HELLO": true, "HI": true, "WELCOME": true, "READY": true, "SERVICE": true, "GREETINGS": true, "OK": true}
+
+var (
+	// domainSyntax is Domain of RFC 5321 §4.1.2: sub-domains of letters,
+	// digits and inner hyphens, separated by dots.
+	domainSyntax = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+	// literalSyntax is address-literal of RFC 5321 §4.1.3, loosely: an
+	// IPv4 address, IPv6: and hex digits, or a General-address-literal.
+	literalSyntax = regexp.MustCompile(`^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]$`)
+)
+
+// serverName judges the token that opens a 220 greeting (RFC 5321 §4.2) or
+// an EHLO reply (§4.1.1.1), where the server's Domain or an address literal
+// belongs. It returns what is wrong with it ("" when it is one), and whether
+// it is a well-formed name of one label, which §2.3.5 (fully qualified
+// names only) does not allow either but which is a tolerated deviation.
+func serverName(text string) (problem string, unqualified bool) {
+	token, _, _ := strings.Cut(text, " ")
+	switch {
+	case token == "":
+		return "no domain after the code", false
+	case literalSyntax.MatchString(token):
+		return "", false
+	case !domainSyntax.MatchString(token):
+		return fmt.Sprintf("%q is neither a domain nor an address literal", token), false
+	case strings.Contains(token, "."):
+		return "", false
+	case greetingWords[strings.ToUpper(token)]:
+		return fmt.Sprintf("%q is a word of the banner, not the server's domain", token), false
+	}
+	return "", true
+}
+
+var _ = ginkgo.Describe("Connection", func() {
+	// RFC 5321 §3.1, §4.3.2, §3.8; RFC 7504 §3: the opening reply of a
+	// connection is 220, or 554, 521 or 421 when the server will not serve.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.1-greeting-code", Section: "RFC 5321 §3.1, §4.2, §4.3.2, §3.8; RFC 7504 §3", Level: framework.Must,
+		Commands: []string{"QUIT"},
+		Summary:  "The opening reply of a connection is 220, 554, 521 or 421.",
+	}, "greets two connections opened together with 220 (or 554, 521, 421)", func(t *framework.T) {
+		// Two connections at once: the opening reply must not depend on
+		// whether another session is open.
+		sessions := []*framework.Session{t.Connect(), t.Connect()}
+		for i, s := range sessions {
+			r, err := s.TryRead()
+			if err != nil {
+				t.Violation(framework.Finding{Sent: "(nothing: connection opened)", Expected: "220, 554, 521 or 421 (RFC 5321 §3.1, §4.3.2)",
+					Actual: err.Error(), Detail: fmt.Sprintf("no opening reply on connection %d", i+1)})
+			}
+			t.Expect(s, r, framework.Expectation{Pass: "220 554 521 421", Why: "RFC 5321 §3.1, §4.3.2; RFC 7504 §3: the opening reply"})
+		}
+		for _, s := range sessions {
+			connQuit(s)
+		}
+	})
+
+	// RFC 5321 §4.2 (Greeting), §4.3.1: the 220 greeting names the
+	// server's domain or address literal right after the code.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.2-greeting-domain", Section: "RFC 5321 §4.2, §4.3.1, §2.3.5", Level: framework.Must,
+		Commands: []string{"QUIT"},
+		Summary:  "The 220 greeting starts with the server's domain or address literal.",
+	}, "greets with 220 followed by its domain", func(t *framework.T) {
+		s := t.Connect()
+		r, err := s.TryRead()
+		if err != nil {
+			t.Errorf("no greeting: %v", err)
+		}
+		defer connQuit(s)
+		if r.Code != 220 {
+			t.NotApplicable("the greeting is %s: the Greeting grammar of RFC 5321 §4.2 is that of a 220 reply", r)
+		}
+		problem, unqualified := serverName(r.Lines[0])
+		f := framework.Finding{Sent: "(nothing: connection opened)", Actual: r.String(),
+			Expected: "220 SP domain-or-address-literal [SP text] (RFC 5321 §4.2 Greeting)"}
+		switch {
+		case problem != "":
+			f.Detail = "the greeting does not name the server: " + problem
+			t.Violation(f)
+		case unqualified:
+			f.Detail = "the greeting names the server by a single label, not a fully qualified domain (RFC 5321 §2.3.5)"
+			t.Warnf(f)
+		default:
+			t.Checked()
+		}
+	})
+
+	// RFC 5321 §3.1: a server that greets with 554 must wait for QUIT
+	// before it closes the connection.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.1-554-waits-quit", Section: "RFC 5321 §3.1, §4.1.1.10", Level: framework.Must,
+		Commands: []string{"QUIT"},
+		Summary:  "After a 554 greeting the server keeps the connection open until QUIT, and answers QUIT with 221.",
+	}, "keeps a 554-greeted connection open until QUIT", func(t *framework.T) {
+		s := t.Connect()
+		r, err := s.TryRead()
+		if err != nil {
+			t.Errorf("no greeting: %v", err)
+		}
+		if r.Code != 554 {
+			connQuit(s)
+			t.NotApplicable("the greeting is %d, not 554: the server does not refuse this client", r.Code)
+		}
+		got, closed := s.Silence()
+		if closed {
+			t.Violation(framework.Finding{Sent: "(nothing, for the silence window)", Expected: "the connection stays open until QUIT (RFC 5321 §3.1)",
+				Actual: wire.Escape(got) + " then the connection closed", Detail: "the server closed the connection after its 554 greeting without waiting for QUIT"})
+		}
+		r = s.Cmd("QUIT")
+		t.Expect(s, r, framework.Expectation{Pass: "221", Why: "RFC 5321 §3.1, §4.1.1.10: QUIT ends the refused session with 221"})
+	})
+
+	// RFC 5321 §3.1: after a 554 greeting every command but QUIT should
+	// get 503 (bad sequence of commands).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.1-554-then-503", Section: "RFC 5321 §3.1", Level: framework.Should,
+		Commands: []string{"EHLO", "MAIL", "QUIT"},
+		Summary:  "After a 554 greeting, commands other than QUIT get 503.",
+	}, "answers EHLO and MAIL after a 554 greeting with 503", func(t *framework.T) {
+		s := t.Connect()
+		r, err := s.TryRead()
+		if err != nil {
+			t.Errorf("no greeting: %v", err)
+		}
+		if r.Code != 554 {
+			connQuit(s)
+			t.NotApplicable("the greeting is %d, not 554: the server does not refuse this client", r.Code)
+		}
+		for _, line := range []string{"EHLO " + t.Cfg.Helo, "MAIL FROM:<" + t.Cfg.Sender + ">"} {
+			// Sent with no verb for the validator: its §4.3.2 table is that
+			// of a session greeted with 220, where 503 to EHLO is wrong.
+			s.SendRaw([]byte(line+"\r\n"), "")
+			r := s.Read()
+			if r.Class() == 2 || r.Class() == 3 {
+				t.Failf(framework.Finding{Sent: s.LastSent(), Expected: "503 (RFC 5321 §3.1)", Actual: r.String(),
+					Detail: "the server refused service with 554 but then accepted a command"})
+			}
+			t.Expect(s, r, framework.Expectation{Pass: "503", Why: "RFC 5321 §3.1: after a 554 greeting, commands other than QUIT get 503"})
+		}
+		connQuit(s)
+	})
+
+	// RFC 5321 §3.8: the server closes the connection only after QUIT, a
+	// 421 or a timeout; §7.8 tolerates a defensive close after many
+	// errors (the catalogue: at least 10).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.8-no-arbitrary-close", Section: "RFC 5321 §3.8, §4.1.1.10, §7.8", Level: framework.Must,
+		Commands: []string{"EHLO", "VRFY", "RCPT", "HELO", "MAIL"},
+		Summary:  "The server does not close the connection after a few erroneous commands.",
+	}, "answers 30 erroneous commands without closing", func(t *framework.T) {
+		s := t.Greeted()
+		for i := 0; i < 30; i++ {
+			line := erroneousCommands[i%len(erroneousCommands)]
+			r, err := s.Try(line)
+			if err != nil {
+				f := framework.Finding{Sent: s.LastSent(), Actual: err.Error(),
+					Expected: "a reply; the connection closes only after QUIT, 421 or a timeout (RFC 5321 §3.8)",
+					Detail:   fmt.Sprintf("no reply to erroneous command %d of 30 (%d answered)", i+1, i)}
+				if !errors.Is(err, wire.ErrClosed) {
+					t.Failf(f) // a reply missing without a close: RFC 5321 §4.2
+				}
+				if i >= closeAfterErrors {
+					t.Warnf(f) // RFC 5321 §7.8: a defensive close after many errors
+					return
+				}
+				t.Violation(f)
+			}
+			if r.Code == 421 {
+				t.Checked() // RFC 5321 §3.8: the server may end the session with 421
+				return
+			}
+		}
+		r := s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: the session is still usable after the errors"})
+	})
+
+	// RFC 5321 §4.2.4, §3.8: an unknown verb gets 500 and the session goes
+	// on.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.8-unknown-cmd-500", Section: "RFC 5321 §3.8, §4.2.4, §4.1.5", Level: framework.Must,
+		Commands: []string{unknownVerb, "NOOP"},
+		Summary:  "An unknown command gets 500 and the server waits for the next command.",
+	}, "answers an unknown verb with 500, then NOOP with 250", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd(unknownVerb)
+		if r.Class() == 2 || r.Class() == 3 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "500 (RFC 5321 §4.2.4)", Actual: r.String(),
+				Detail: "an unknown command was accepted"})
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "500", Warn: "4yz 5yz", Why: "RFC 5321 §4.2.4: 500 for a command not recognized"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §3.8: the session goes on after an unknown command"})
+	})
+
+	// RFC 5321 §4.1.5: an unrecognised private X-command is answered
+	// like any unknown command, with 500.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.5-x-cmd-500", Section: "RFC 5321 §4.1.5, §4.2.4", Level: framework.Must,
+		Commands: []string{privateVerb, "NOOP"},
+		Summary:  "An unrecognised private X-command gets 500.",
+	}, "answers an unknown X-command with 500", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd(privateVerb)
+		if r.Class() == 2 || r.Class() == 3 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "500 (RFC 5321 §4.1.5)", Actual: r.String(),
+				Detail: "a private X-command no server defines was accepted"})
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "500", Warn: "4yz 5yz", Why: "RFC 5321 §4.1.5: unrecognised X-commands get 500"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §3.8: the session goes on after an unknown command"})
+	})
+
+	// RFC 5321 §4.5.4.2: the server handles several sessions at once.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.4.2-concurrency", Section: "RFC 5321 §4.5.4.2", Level: framework.Should,
+		Commands: []string{"QUIT"},
+		Summary:  "Three connections opened at once are all greeted without waiting for each other.",
+	}, "greets three simultaneous connections", func(t *framework.T) {
+		sessions := []*framework.Session{t.Connect(), t.Connect(), t.Connect()}
+		var greeted []*framework.Session
+		for i, s := range sessions {
+			// Any reply is a greeting here; its code is
+			// RFC5321-3.1-greeting-code's business.
+			if _, err := s.TryRead(); err != nil {
+				t.Violation(framework.Finding{Sent: "(three connections opened together)", Actual: err.Error(),
+					Expected: fmt.Sprintf("a greeting on every connection within %s (RFC 5321 §4.5.4.2)", t.Cfg.ReplyTimeout),
+					Detail:   fmt.Sprintf("connection %d got no greeting while the others were open", i+1)})
+				continue
+			}
+			greeted = append(greeted, s)
+		}
+		if len(greeted) == len(sessions) {
+			t.Checked()
+		}
+		for _, s := range greeted {
+			connQuit(s)
+		}
+	})
+
+	// RFC 5321 §3.8, §4.2.2: a 421 announces that the server closes the
+	// channel, so the close follows it.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.8-421-then-close", Section: "RFC 5321 §3.8, §4.2.2", Level: framework.Should,
+		Commands: []string{floodVerb, "NOOP"},
+		Summary:  "After a 421 reply the server closes the connection.",
+	}, "closes the connection after answering an error flood with 421", func(t *framework.T) {
+		s := t.Greeted()
+		for i := 0; i < floodErrors; i++ {
+			r, err := s.Try(floodVerb)
+			if err != nil {
+				t.NotApplicable("the server closed the connection without a 421 after %d unknown commands (%v)", i, err)
+			}
+			if r.Code != 421 {
+				continue
+			}
+			if closed, _ := s.WaitClose(t.Cfg.Silence); closed {
+				t.Checked()
+				return
+			}
+			r, err = s.Try("NOOP")
+			if err != nil {
+				t.Checked() // closed, or no longer serving
+				return
+			}
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "the connection closed after the 421 (RFC 5321 §3.8)", Actual: r.String(),
+				Detail: fmt.Sprintf("the server answered unknown command %d with 421 but went on serving the session", i+1)})
+			return
+		}
+		t.NotApplicable("no 421 in reply to %d unknown commands: nothing to check", floodErrors)
+	})
+})

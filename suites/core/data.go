@@ -1,0 +1,270 @@
+package core
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// Octet counts of the DATA limits.
+const (
+	// textLineOctets: RFC 5321 §4.5.3.1.6, a text line may be 1000 octets
+	// including CRLF, so 998 before it.
+	textLineOctets = 998
+	// minContentOctets: RFC 5321 §4.5.3.1.7, a server must take message
+	// content of at least 64K octets.
+	minContentOctets = 64 << 10
+)
+
+// messageData returns the mail data of a small test message: a Subject
+// naming the requirement, a blank line, body, and the terminating
+// <CRLF>.<CRLF> (RFC 5321 §4.1.1.4). body is sent as it is, so it must
+// already be dot-stuffed and end in CRLF.
+func messageData(id, body string) string {
+	return "Subject: smtpspec " + id + "\r\n\r\n" + body + ".\r\n"
+}
+
+// sendMessage sends a small test message after a 354 and reads the reply to
+// the final dot.
+func sendMessage(s *framework.Session, id string) framework.Reply {
+	s.SendRaw([]byte(messageData(id, "smtpspec test message\r\n")), "DATA-END")
+	return s.Read()
+}
+
+// expectSilence checks that nothing comes back within the silence window
+// after the last write, which holds no complete end of data: a reply there
+// means the server took something else as the end of the data.
+func expectSilence(t *framework.T, s *framework.Session, expected string) {
+	got, closed := s.Silence()
+	switch {
+	case len(got) > 0:
+		t.Violation(framework.Finding{Sent: s.LastSent(), Expected: expected, Actual: wire.Escape(got),
+			Detail: "the server replied before the end of the mail data"})
+	case closed:
+		t.Violation(framework.Finding{Sent: s.LastSent(), Expected: expected, Actual: "connection closed",
+			Detail: "the server closed the connection in the middle of the mail data"})
+	default:
+		t.Checked()
+	}
+}
+
+var _ = ginkgo.Describe("DATA", func() {
+	// RFC 5321 §3.3, §4.1.1.4: with at least one accepted recipient, DATA
+	// gets 354, and the lines after it are mail data up to <CRLF>.<CRLF>,
+	// not commands.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.3-data-354", Section: "RFC 5321 §3.3, §4.1.1.4, §4.3.2", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "With an accepted recipient, DATA gets 354 and the lines after it are read as mail data.",
+	}, "answers DATA with 354 and takes a NOOP line after it as data", func(t *framework.T) {
+		s := t.Transaction()
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "354", Why: "RFC 5321 §3.3, §4.3.2: DATA after an accepted RCPT gets 354"})
+		s.SendRaw([]byte("Subject: smtpspec RFC5321-3.3-data-354\r\n\r\nNOOP\r\n"), "")
+		expectSilence(t, s, "no reply: after the 354 every line up to <CRLF>.<CRLF> is mail data (RFC 5321 §3.3)")
+		s.SendRaw([]byte(".\r\n"), "DATA-END")
+		s.Read()
+	})
+
+	// RFC 5321 §3.3: the client sends no data unless it got 354, so after a
+	// refused DATA the server stays in command mode.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.3-data-refused-stays-command-mode", Section: "RFC 5321 §3.3", Level: framework.Must,
+		Commands: []string{"DATA"},
+		Summary:  "After a refused DATA, the next lines are read as commands, not as mail data.",
+	}, "answers a header line after a refused DATA as a command, then NOOP with 250", func(t *framework.T) {
+		s := t.Greeted()
+		s.Setup("DATA", "5yz") // no MAIL: 503 or 554 (RFC5321-3.3-data-without-mail judges which)
+		r, err := s.Try("Subject: smtpspec RFC5321-3.3-data-refused-stays-command-mode")
+		if err != nil {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "a reply: with no 354 the line is a command (RFC 5321 §3.3)",
+				Actual: err.Error(), Detail: "the server took the line as mail data after refusing DATA"})
+		}
+		if r.Code == 221 {
+			// Read as a command, and taken for abuse: Postfix answers
+			// header lines in command mode with 221 and closes, which
+			// RFC 5321 §7.8 allows (catalogue §17.17).
+			t.Checked()
+			return
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "5yz", Warn: "4yz",
+			Why: "RFC 5321 §3.3: with no 354 the line is a command, and an unknown one (500, §4.2.4)"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: in command mode NOOP gets 250"})
+	})
+
+	// RFC 5321 §4.1.1.4: the mail data ends only at <CRLF>.<CRLF>, and the
+	// server replies only once the whole sequence has arrived.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-eod-crlf-dot-crlf", Section: "RFC 5321 §4.1.1.4, §3.3, §4.5.2", Level: framework.Should,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "Mail data ends only at <CRLF>.<CRLF>, and the server replies only after the whole sequence.",
+	}, "stays silent after <CRLF>. and replies once after the final CRLF", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		s.SendRaw([]byte("Subject: smtpspec RFC5321-4.1.1.4-eod-crlf-dot-crlf\r\n\r\nbody\r\n."), "")
+		expectSilence(t, s, "no reply before the CRLF that completes <CRLF>.<CRLF> (RFC 5321 §4.1.1.4)")
+		s.SendRaw([]byte("\r\n"), "DATA-END")
+		r := s.Read()
+		t.Expect(s, r, framework.Expectation{Pass: "250 4yz 5yz", Why: "RFC 5321 §4.1.1.4, §4.3.2: one reply after the end of the data"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.2: the data got one reply, so NOOP's reply is 250"})
+	})
+
+	// RFC 5321 §4.1.1.4: the bare-LF sequence <LF>.<LF> is not the end of
+	// the mail data.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-lf-dot-lf-not-eod", Section: "RFC 5321 §4.1.1.4, §2.3.8", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "The sequence <LF>.<LF> does not end the mail data.",
+	}, "stays silent after <LF>.<LF> and replies once after <CRLF>.<CRLF>", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		endOfDataProbe(t, s, "Subject: smtpspec RFC5321-4.1.1.4-lf-dot-lf-not-eod\r\n\r\nx\n.\nNOOP\r\n", "\r\n.\r\n", true)
+	})
+
+	// RFC 5321 §4.1.1.4, §2.3.8: the server must not take lines ending in a
+	// bare LF. Without reading the delivered mail only the wire part can be
+	// checked: a refusal (5yz) or an acceptance (250) both conform, but the
+	// data must not end at a "." line that ends in a bare LF.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-no-lf-line-endings", Section: "RFC 5321 §4.1.1.4, §2.3.8", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "Lines ending in a bare LF are not lines: the data does not end at <LF>.<CRLF>.",
+	}, "stays silent after bare-LF lines and <LF>.<CRLF>, and replies once after <CRLF>.<CRLF>", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		endOfDataProbe(t, s, "Subject: smtpspec RFC5321-4.1.1.4-no-lf-line-endings\nX-Smtpspec: bare LF\n\nline one\nline two\n.\r\n", ".\r\n", true)
+	})
+
+	// RFC 5321 §4.5.2: a line of more than one character starting with a
+	// period has its first period removed, so "..", "..." and "..hidden"
+	// are data, and only a lone "." ends it. (That the delivered lines are
+	// unstuffed needs SINK: RFC5321-4.5.2-dot-unstuffing.)
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.2-dot-stuffing-wire", Section: "RFC 5321 §4.5.2, §4.1.1.4", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "Dot-stuffed lines (\"..\", \"...\", \"..hidden\") are mail data: the data does not end at \"..\".",
+	}, "takes a message with dot-stuffed lines with one reply, then NOOP with 250", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		s.SendRaw([]byte(messageData("RFC5321-4.5.2-dot-stuffing-wire", "..hidden\r\n...\r\n..\r\nafter the stuffed lines\r\n")), "DATA-END")
+		r := s.Read()
+		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.2: the stuffed lines are data and the message is complete"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250",
+			Why: "RFC 5321 §4.5.2: the data ended only at the final <CRLF>.<CRLF>, so nothing after \"..\" was read as a command"})
+	})
+
+	// RFC 5321 §4.5.3.1.6: a text line of 1000 octets, CRLF included and a
+	// stuffed dot not counted, must be received.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.3.1.6-text-line-1000", Section: "RFC 5321 §4.5.3.1.6", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "A text line of 1000 octets including CRLF (998 before it, a stuffed dot not counted) is received.",
+	}, "takes a message with a 998-octet line and a stuffed 998-octet line", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		body := strings.Repeat("x", textLineOctets) + "\r\n" + ".." + strings.Repeat("y", textLineOctets-1) + "\r\n"
+		s.SendRaw([]byte(messageData("RFC5321-4.5.3.1.6-text-line-1000", body)), "DATA-END")
+		r := s.Read()
+		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.3.1.6: 1000-octet text lines must be received"})
+	})
+
+	// RFC 5321 §4.5.3.1.7: message content of at least 64K octets must be
+	// accepted, so an advertised SIZE below 65536 contradicts it too.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.3.1.7-content-64k", Section: "RFC 5321 §4.5.3.1.7; RFC 1870 §3", Level: framework.Must,
+		Commands: []string{"EHLO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "A message of 65,536 octets is accepted, and no SIZE below 65536 is advertised.",
+	}, "takes a 65,536-octet message", func(t *framework.T) {
+		mbx := t.Mailbox()
+		s := t.Dial()
+		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
+		for _, l := range ehlo.Lines[1:] {
+			f := strings.Fields(l)
+			if len(f) == 2 && strings.EqualFold(f[0], "SIZE") {
+				if n, err := strconv.ParseInt(f[1], 10, 64); err == nil && n > 0 && n < minContentOctets {
+					t.Violation(framework.Finding{Sent: s.LastSent(), Actual: ehlo.String(),
+						Expected: "no SIZE, SIZE 0, or SIZE of at least 65536 (RFC 5321 §4.5.3.1.7, RFC 1870 §3)",
+						Detail:   fmt.Sprintf("the server advertises a size limit of %d octets, below the 64K minimum", n)})
+				}
+			}
+		}
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s.Setup("RCPT TO:<"+mbx+">", "250 251")
+		s.Setup("DATA", "354")
+		s.SendRaw([]byte(content64K("RFC5321-4.5.3.1.7-content-64k")+".\r\n"), "DATA-END")
+		r := s.Read()
+		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.3.1.7: 64K octets of content must be accepted"})
+	})
+
+	// RFC 5321 §4.1.1.4: after the end of the data the server sends exactly
+	// one reply, 250 or a failure, even for several recipients (no partial
+	// acceptance outside LMTP).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-single-final-reply", Section: "RFC 5321 §4.1.1.4, §4.2", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "After the end of the data the server sends one reply, whatever the number of recipients.",
+	}, "gives one reply to a message for two recipients", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("RCPT TO:<"+t.Mailbox()+">", "250 251")
+		s.Setup("DATA", "354")
+		r := sendMessage(s, "RFC5321-4.1.1.4-single-final-reply")
+		t.Expect(s, r, framework.Expectation{Pass: "250 4yz 5yz", Why: "RFC 5321 §4.1.1.4: one reply, success or failure, after the end of the data"})
+		if got, _ := s.Silence(); len(got) > 0 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "one reply (RFC 5321 §4.1.1.4, §4.2)",
+				Actual: r.String() + " then " + wire.Escape(got), Detail: "the server sent more than one reply to the end of the data"})
+		}
+	})
+
+	// RFC 5321 §4.1.1.4: processing the end of the data clears the
+	// reverse-path, forward-path and mail data buffers.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-buffers-cleared", Section: "RFC 5321 §4.1.1.4, §3.3", Level: framework.Must,
+		Commands: []string{"DATA", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "After the end of the data the sender and recipients are gone: RCPT and DATA are out of sequence.",
+	}, "answers RCPT after a finished message with 503, then DATA with 503 or 554", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		sendMessage(s, "RFC5321-4.1.1.4-buffers-cleared")
+		r := s.Cmd("RCPT TO:<" + t.Mailbox() + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "503", Warn: "4yz 5yz", Why: "RFC 5321 §4.1.1.4, §3.3: no MAIL is in effect after the message"})
+		r = s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz", Why: "RFC 5321 §4.1.1.4, §3.3: no transaction is in effect after the message"})
+	})
+
+	// RFC 5321 §4.1.1, §4.3.2: DATA takes no argument, so one gets 501
+	// (catalogue §17.24: many servers ignore it, WARN).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1-data-args-501", Section: "RFC 5321 §4.1.1, §4.3.2", Level: framework.Should,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "DATA takes no argument, so DATA with one gets 501.",
+	}, "answers DATA with an argument with 501", func(t *framework.T) {
+		s := t.Transaction()
+		r := s.Cmd("DATA now")
+		t.Expect(s, r, framework.Expectation{Pass: "501", Why: "RFC 5321 §4.1.1: DATA has no parameters, so the argument is a syntax error"})
+		if r.Code == 354 {
+			sendMessage(s, "RFC5321-4.1.1-data-args-501")
+		}
+	})
+})
+
+// content64K returns message content of exactly 64K octets (RFC 5321
+// §4.5.3.1.7) for the requirement id: a Subject, a blank line and lines of
+// 76 octets.
+func content64K(id string) string {
+	var b strings.Builder
+	b.WriteString("Subject: smtpspec " + id + "\r\n\r\n")
+	line := strings.Repeat("x", 74) + "\r\n"
+	for minContentOctets-b.Len() >= len(line)+2 {
+		b.WriteString(line)
+	}
+	b.WriteString(strings.Repeat("x", minContentOctets-b.Len()-2) + "\r\n")
+	return b.String()
+}

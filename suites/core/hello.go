@@ -1,0 +1,430 @@
+package core
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// Stimuli of the EHLO and HELO specs.
+const (
+	// clientName is the catalogue's EHLO/HELO name for the "supported"
+	// specs; the others give the configured --helo.
+	clientName = "client.example.net"
+	// literalV4 and literalV6 are address literals from the documentation
+	// ranges (RFC 5737, RFC 3849).
+	literalV4 = "[192.0.2.1]"
+	literalV6 = "[IPv6:2001:db8::1]"
+)
+
+var (
+	// ehloKeywordLine is ehlo-line of RFC 5321 §4.1.1.1: ehlo-keyword
+	// *(SP ehlo-param), the keyword a letter or digit then letters, digits
+	// and hyphens, a parameter printable US-ASCII without SP.
+	ehloKeywordLine = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*( [\x21-\x7e]+)*$`)
+	// ehloKeywordLoose is the same with any run of SP or HT between the
+	// parts and after them: a harmless deviation.
+	ehloKeywordLoose = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*([ \t]+[\x21-\x7e]+)*[ \t]*$`)
+)
+
+// extensionKeywords are EHLO keywords of the IANA SMTP Service Extensions
+// registry (RFC 5321 §2.2.2) and common X- ones: a HELO reply listing them
+// is an EHLO reply.
+var extensionKeywords = map[string]bool{"SEND": true, "SOML": true, "SAML": true, "EXPN": true, "HELP": true, "TURN": true,
+	"8BITMIME": true, "SIZE": true, "CHUNKING": true, "BINARYMIME": true, "CHECKPOINT": true, "DELIVERBY": true,
+	"PIPELINING": true, "DSN": true, "ETRN": true, "ENHANCEDSTATUSCODES": true, "STARTTLS": true, "NO-SOLICITING": true,
+	"MT-PRIORITY": true, "AUTH": true, "BURL": true, "FUTURERELEASE": true, "SMTPUTF8": true, "RRVS": true,
+	"REQUIRETLS": true, "LIMITS": true, "ATRN": true, "PRDR": true, "VRFY": true, "XCLIENT": true, "XFORWARD": true}
+
+// helloKeywords returns the upper-cased keywords of an EHLO reply (every
+// line but the first).
+func helloKeywords(r framework.Reply) map[string]bool {
+	kw := map[string]bool{}
+	for _, l := range r.Lines[1:] {
+		if f := strings.Fields(l); len(f) > 0 {
+			kw[strings.ToUpper(f[0])] = true
+		}
+	}
+	return kw
+}
+
+// helloMessage is the small test message the hello specs complete, to the
+// configured mailbox only.
+func helloMessage(t *framework.T) []byte {
+	return []byte("From: <" + t.Cfg.Sender + ">\r\nTo: <" + t.Cfg.Mailbox + ">\r\nSubject: smtpspec " + t.Req.ID +
+		"\r\n\r\nsmtpspec conformance test message; no action needed.\r\n.\r\n")
+}
+
+// helloRefusal judges the reply to an EHLO or HELO whose argument is
+// missing or malformed: RFC 5321 §4.1.4 allows 501, 500, 502 or 550 for a
+// refused EHLO; pass is the preferred code, and 250 (leniency, catalogue
+// §17.10) is tolerated.
+func helloRefusal(t *framework.T, s *framework.Session, r framework.Reply, why string) {
+	t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "250 500 502 550", Why: why})
+}
+
+var _ = ginkgo.Describe("EHLO and HELO", func() {
+	// RFC 5321 §2.2.1, §4.5.1: every server implements EHLO.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-2.2.1-ehlo-supported", Section: "RFC 5321 §2.2.1, §4.5.1, §4.3.2", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "EHLO is implemented: it is never answered as an unknown or unimplemented command.",
+	}, "answers EHLO with 250", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Cmd("EHLO " + clientName)
+		helloSupported(t, s, r, "RFC 5321 §2.2.1, §4.5.1: EHLO must be implemented")
+	})
+
+	// RFC 5321 §2.2.1, §4.1.1.1, App. F.3: HELO is still accepted.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-2.2.1-helo-supported", Section: "RFC 5321 §2.2.1, §4.1.1.1, App. F.3", Level: framework.Must,
+		Commands: []string{"HELO"},
+		Summary:  "HELO is accepted and answered, as the fallback for clients without EHLO.",
+	}, "answers HELO with 250", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Cmd("HELO " + clientName)
+		helloSupported(t, s, r, "RFC 5321 §2.2.1, §4.1.1.1: HELO must be accepted")
+	})
+
+	// RFC 5321 §3.2: the reply to HELO is not the list of extensions.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.2-helo-not-extended", Section: "RFC 5321 §3.2, §4.1.1.1", Level: framework.Must,
+		Commands: []string{"HELO"},
+		Summary:  "The reply to HELO never lists service extensions.",
+	}, "answers HELO without extension keywords", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Setup("HELO "+t.Cfg.Helo, "250")
+		for _, l := range r.Lines[1:] {
+			if f := strings.Fields(l); len(f) > 0 && extensionKeywords[strings.ToUpper(f[0])] {
+				t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "a HELO reply without service extensions (RFC 5321 §3.2)",
+					Actual: r.String(), Detail: fmt.Sprintf("the HELO reply lists the extension keyword %s", f[0])})
+			}
+		}
+		t.Checked()
+	})
+
+	// RFC 5321 §4.1.1.1 (ehlo-ok-rsp): the EHLO reply starts with the
+	// server's domain or address literal.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-ehlo-first-line", Section: "RFC 5321 §4.1.1.1, §2.3.5", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "The first line of the EHLO reply is 250, then the server's domain or address literal.",
+	}, "starts the EHLO reply with its domain", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Setup("EHLO "+t.Cfg.Helo, "250")
+		problem, unqualified := serverName(r.Lines[0])
+		f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+			Expected: "250 SP-or-hyphen Domain-or-address-literal [SP text] (RFC 5321 §4.1.1.1 ehlo-ok-rsp)"}
+		switch {
+		case problem != "":
+			f.Detail = "the EHLO reply does not start with the server's name: " + problem
+			t.Violation(f)
+		case unqualified:
+			f.Detail = "the EHLO reply names the server by a single label, not a fully qualified domain (RFC 5321 §2.3.5)"
+			t.Warnf(f)
+		default:
+			t.Checked()
+		}
+	})
+
+	// RFC 5321 §4.1.1.1: each later EHLO line is a keyword (letters,
+	// digits, hyphens) and its parameters, separated by SP.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-ehlo-line-syntax", Section: "RFC 5321 §4.1.1.1", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "Every EHLO keyword line is ehlo-keyword *(SP ehlo-param).",
+	}, "lists EHLO keywords in the ehlo-line syntax", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Setup("EHLO "+t.Cfg.Helo, "250")
+		kw := helloKeywords(r)
+		for i, l := range r.Lines[1:] {
+			f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "ehlo-keyword *(SP ehlo-param) on every line after the first (RFC 5321 §4.1.1.1)"}
+			switch {
+			case ehloKeywordLine.MatchString(l):
+				continue
+			case strings.HasPrefix(strings.ToUpper(l), "AUTH=") && kw["AUTH"]:
+				// Catalogue §17.11: the legacy line for old clients, next
+				// to a standard AUTH line.
+				f.Detail = fmt.Sprintf("line %d is the legacy %q: \"=\" is not allowed in a keyword", i+2, l)
+				t.Warnf(f)
+			case ehloKeywordLoose.MatchString(l):
+				f.Detail = fmt.Sprintf("line %d, %q, separates its parts with other than one SP", i+2, l)
+				t.Warnf(f)
+			default:
+				f.Detail = fmt.Sprintf("line %d, %q, is not a keyword line", i+2, l)
+				t.Violation(f)
+			}
+		}
+		t.Checked()
+	})
+
+	// RFC 5321 §4.1.1.1: every supported command outside the required set
+	// appears in the EHLO reply. (EXPN, ETRN, TURN, ATRN and SEND, SOML,
+	// SAML have specs of their own: RFC5321-3.5.2-expn-listed,
+	// RFC1985-etrn-keyword, RFC5321-F.1-turn-unauth, RFC2645-atrn-on-mta-port,
+	// RFC5321-F.6-send-soml-saml.)
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-ehlo-lists-optional-verbs", Section: "RFC 5321 §4.1.1.1, §4.5.1", Level: framework.Must,
+		Commands: []string{"EHLO", "HELP", "BDAT", "AUTH", "STARTTLS"},
+		Summary:  "A supported command outside the required set (HELP, BDAT, AUTH, STARTTLS) is listed in EHLO.",
+	}, "lists in EHLO every optional command it implements", func(t *framework.T) {
+		s := t.Dial()
+		kw := helloKeywords(s.Setup("EHLO "+t.Cfg.Helo, "250"))
+		probes := []struct{ keyword, line string }{
+			{"HELP", "HELP"}, {"CHUNKING", "BDAT 0 LAST"}, {"AUTH", "AUTH PLAIN"}, {"STARTTLS", "STARTTLS"}}
+		for _, p := range probes {
+			if kw[p.keyword] {
+				continue
+			}
+			r := s.Cmd(p.line)
+			sent := s.LastSent()
+			if r.Code == 334 {
+				s.Cmd("*") // RFC 4954 §4: the client cancels the exchange
+			}
+			if r.Class() != 2 && r.Class() != 3 {
+				continue // not offered here (500, 502, or refused in this state)
+			}
+			f := framework.Finding{Sent: sent, Actual: r.String(),
+				Expected: fmt.Sprintf("%s in the EHLO reply, since the command is implemented (RFC 5321 §4.1.1.1)", p.keyword),
+				Detail:   fmt.Sprintf("%s got %d, so it is implemented, but the EHLO reply does not list %s", p.line, r.Code, p.keyword)}
+			if p.keyword == "HELP" {
+				t.Warnf(f) // catalogue §17.22: an unlisted HELP is common
+				continue
+			}
+			t.Violation(f)
+		}
+		t.Checked()
+	})
+
+	// RFC 5321 §4.2.4: a command whose keyword EHLO lists is implemented,
+	// so it never gets 500 or 502.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.2.4-no-advertise-unimplemented", Section: "RFC 5321 §4.2.4, §4.1.1.1", Level: framework.Must,
+		Commands: []string{"EHLO", "HELP", "EXPN", "ETRN", "ATRN", "BDAT", "AUTH", "TURN", "STARTTLS"},
+		Summary:  "A command advertised in EHLO is not answered with 500 or 502.",
+	}, "implements every command its EHLO reply lists", func(t *framework.T) {
+		s := t.Dial()
+		kw := helloKeywords(s.Setup("EHLO "+t.Cfg.Helo, "250"))
+		probes := []struct{ keyword, line string }{
+			{"HELP", "HELP"}, {"EXPN", "EXPN postmaster"}, {"ETRN", "ETRN " + t.Cfg.Helo}, {"ATRN", "ATRN " + t.Cfg.Helo},
+			{"CHUNKING", "BDAT 0 LAST"}, {"AUTH", "AUTH"}, {"TURN", "TURN"}, {"STARTTLS", "STARTTLS"}}
+		for _, p := range probes {
+			if !kw[p.keyword] {
+				continue
+			}
+			r := s.Cmd(p.line)
+			if r.Code == 334 {
+				s.Cmd("*") // RFC 4954 §4: the client cancels the exchange
+			}
+			if r.Code == 500 || r.Code == 502 {
+				t.Violation(framework.Finding{Sent: "EHLO, then " + p.line, Actual: r.String(),
+					Expected: "anything but 500 or 502 (RFC 5321 §4.2.4)",
+					Detail:   fmt.Sprintf("the EHLO reply lists %s but %s is answered as not recognized or not implemented", p.keyword, p.line)})
+			}
+			if r.Code == 220 || (p.keyword == "TURN" && r.Code == 250) {
+				break // TLS or the reversed roles would follow: no more commands
+			}
+		}
+		t.Checked()
+	})
+
+	// RFC 5321 §4.1.4: an accepted EHLO clears the transaction like RSET.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-ehlo-resets-transaction", Section: "RFC 5321 §4.1.4, §4.1.1.1", Level: framework.Must,
+		Commands: []string{"MAIL", "RCPT", "EHLO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "An EHLO accepted during a transaction clears it, so DATA then gets 503 or 554.",
+	}, "forgets the transaction after a second EHLO", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("EHLO "+t.Cfg.Helo, "250")
+		s.Setup("NOOP", "250") // RFC 5321 §4.1.1.9: changes nothing
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz",
+			Why: "RFC 5321 §4.1.4: EHLO reset the transaction, so DATA has no MAIL before it"})
+	})
+
+	// RFC 5321 §4.1.1.1: a 250 to HELO also means the initial state, with
+	// no transaction open.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-helo-resets-transaction", Section: "RFC 5321 §4.1.1.1, §4.1.4", Level: framework.Must,
+		Commands: []string{"MAIL", "RCPT", "HELO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "A HELO accepted during a transaction clears it, so DATA then gets 503 or 554.",
+	}, "forgets the transaction after HELO", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("HELO "+t.Cfg.Helo, "250")
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz",
+			Why: "RFC 5321 §4.1.1.1: HELO reset the transaction, so DATA has no MAIL before it"})
+	})
+
+	// RFC 5321 §4.1.4: a refused EHLO leaves the state as it was.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-rejected-ehlo-keeps-state", Section: "RFC 5321 §4.1.4", Level: framework.Must,
+		Commands: []string{"MAIL", "RCPT", "EHLO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "An EHLO the server refuses does not clear the open transaction.",
+	}, "keeps the transaction after refusing an EHLO without argument", func(t *framework.T) {
+		s := t.Transaction()
+		if r := s.Cmd("EHLO"); r.Class() == 2 {
+			t.NotApplicable("EHLO without an argument got %s: nothing was refused", r)
+		}
+		r := s.Cmd("DATA")
+		switch {
+		case r.Code == 503 || r.Code == 554:
+			t.Violation(framework.Finding{Sent: "MAIL, RCPT, EHLO (refused), then DATA", Actual: r.String(),
+				Expected: "354 (RFC 5321 §4.1.4: a refused EHLO changes nothing)", Detail: "the refused EHLO dropped the transaction"})
+		case r.Code != 354:
+			t.Errorf("DATA after the refused EHLO got %s", r)
+		}
+		s.SendRaw(helloMessage(t), "DATA-END")
+		s.Read()
+		t.Checked()
+	})
+
+	// RFC 5321 §4.1.1.1 (syntax), §4.1.4: EHLO without its argument is a
+	// syntax error.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-ehlo-arg-required", Section: "RFC 5321 §4.1.1.1, §4.1.4", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "EHLO without a domain gets 501.",
+	}, "answers EHLO without an argument with 501", func(t *framework.T) {
+		s := t.Dial()
+		helloRefusal(t, s, s.Cmd("EHLO"), "RFC 5321 §4.1.1.1, §4.1.4: EHLO needs a domain; a refused EHLO gets 501, 500, 502 or 550")
+	})
+
+	// RFC 5321 §4.1.1.1 (syntax), §4.1.4: HELO without its argument is a
+	// syntax error.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-helo-arg-required", Section: "RFC 5321 §4.1.1.1, §4.1.4", Level: framework.Must,
+		Commands: []string{"HELO"},
+		Summary:  "HELO without a domain gets 501.",
+	}, "answers HELO without an argument with 501", func(t *framework.T) {
+		s := t.Dial()
+		helloRefusal(t, s, s.Cmd("HELO"), "RFC 5321 §4.1.1.1, §4.1.4: HELO needs a domain; a refused HELO gets 501, 500, 502 or 550")
+	})
+
+	// RFC 5321 §4.1.1.1, §4.1.3: EHLO takes IPv4 and IPv6 address
+	// literals.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.3-ehlo-address-literal", Section: "RFC 5321 §4.1.1.1, §4.1.3, §2.3.5", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "EHLO with an IPv4 or IPv6 address literal is accepted as syntax.",
+	}, "accepts EHLO [192.0.2.1] and EHLO [IPv6:2001:db8::1]", func(t *framework.T) {
+		s := t.Dial()
+		for _, lit := range []string{literalV4, literalV6} {
+			r := s.Cmd("EHLO " + lit)
+			f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "250 (RFC 5321 §4.1.3: an address literal is a valid EHLO argument)"}
+			switch r.Code {
+			case 250:
+				t.Checked()
+			case 501:
+				f.Detail = "the address literal is refused as a syntax error"
+				t.Violation(f)
+			default:
+				f.Detail = "refused, presumably by policy"
+				t.Warnf(f)
+			}
+		}
+	})
+
+	// RFC 5321 §4.1.3, §4.1.2: a malformed address literal is a syntax
+	// error (501).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.3-bad-address-literal", Section: "RFC 5321 §4.1.3, §4.1.2, §4.1.4", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "EHLO with a malformed address literal gets 501.",
+	}, "answers EHLO [999.1.1.1] and EHLO [IPv6:zz::1] with 501", func(t *framework.T) {
+		s := t.Dial()
+		for _, lit := range []string{"[999.1.1.1]", "[IPv6:zz::1]"} {
+			helloRefusal(t, s, s.Cmd("EHLO "+lit), "RFC 5321 §4.1.3, §4.1.4: a malformed literal is a syntax error")
+		}
+	})
+
+	// RFC 5321 §4.1.2: domain labels hold letters, digits and hyphens
+	// only; invalid characters get 501.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.2-label-chars", Section: "RFC 5321 §4.1.2, §4.1.4", Level: framework.Must,
+		Commands: []string{"EHLO"},
+		Summary:  "EHLO with an underscore in the domain gets 501.",
+	}, "answers EHLO bad_host.example with 501", func(t *framework.T) {
+		s := t.Dial()
+		helloRefusal(t, s, s.Cmd("EHLO bad_host.example"), "RFC 5321 §4.1.2: \"_\" is not a label character")
+	})
+
+	// RFC 5321 §4.1.1.1: servers are advised to accept text after the
+	// EHLO domain, as RFC 2821 practice allowed.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.1-ehlo-extra-text", Section: "RFC 5321 §4.1.1.1", Level: framework.Should,
+		Commands: []string{"EHLO"},
+		Summary:  "Text after the EHLO domain or address literal is tolerated.",
+	}, "accepts EHLO [192.0.2.1] client-info", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Cmd("EHLO " + literalV4 + " client-info")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.1: servers are advised to tolerate text after the domain"})
+	})
+
+	// RFC 5321 §2.4: verbs and argument keywords are case-insensitive.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-2.4-verb-case-insensitive", Section: "RFC 5321 §2.4", Level: framework.Must,
+		Commands: []string{"EHLO", "NOOP", "MAIL", "RCPT", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "Commands in lower or mixed case get the same replies as in upper case.",
+	}, "runs a transaction written in lower and mixed case", func(t *framework.T) {
+		mbx := t.Mailbox()
+		s := t.Dial()
+		steps := []struct {
+			line string
+			ok   framework.CodeSet
+		}{
+			{"ehlo " + t.Cfg.Helo, "250"}, {"nOoP", "250"}, {"mail from:<" + t.Cfg.Sender + ">", "250"},
+			{"Rcpt To:<" + mbx + ">", "250 251"}, {"dAtA", "354"}}
+		for _, st := range steps {
+			r := s.Cmd(st.line)
+			if r.Code == 500 || r.Code == 501 {
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+					Expected: st.ok.String() + ", as for the upper-case form (RFC 5321 §2.4)",
+					Detail:   "the command was refused for the case of its letters"})
+			}
+			if !st.ok.Has(r.Code) {
+				t.Errorf("%s got %s, where the upper-case form gets %s", s.LastSent(), r, st.ok)
+			}
+		}
+		s.SendRaw(helloMessage(t), "DATA-END")
+		s.Read()
+		t.Checked()
+	})
+
+	// RFC 5321 §4.3.2, §4.3.1: EHLO and HELO get 250, or 504, 550, 502,
+	// or the general 500, 501 and 421.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.3.2-hello-codes", Section: "RFC 5321 §4.3.2, §4.3.1", Level: framework.Should,
+		Commands: []string{"EHLO", "HELO"},
+		Summary:  "Every reply to EHLO or HELO uses a code of the §4.3.2 table.",
+	}, "answers a battery of EHLO and HELO commands with codes of the §4.3.2 table", func(t *framework.T) {
+		s := t.Dial()
+		for _, line := range []string{"EHLO " + t.Cfg.Helo, "HELO " + t.Cfg.Helo, "EHLO", "HELO", "HELO " + literalV4, "EHLO " + literalV4} {
+			r := s.Cmd(line)
+			allowed, _, _ := framework.AllowedCodes(strings.Fields(line)[0])
+			t.Expect(s, r, framework.Expectation{Pass: allowed, Why: "RFC 5321 §4.3.2: the replies to EHLO and HELO"})
+		}
+	})
+})
+
+// helloSupported judges the reply to a plain EHLO or HELO: 250, never 500
+// or 502 (not recognized, not implemented); other refusals are policy.
+func helloSupported(t *framework.T, s *framework.Session, r framework.Reply, why string) {
+	f := framework.Finding{Sent: s.LastSent(), Expected: "250 (" + why + ")", Actual: r.String()}
+	switch r.Code {
+	case 250:
+		t.Checked()
+	case 500, 502:
+		f.Detail = "the command is answered as not recognized or not implemented"
+		t.Violation(f)
+	default:
+		f.Detail = "refused, presumably by policy"
+		t.Warnf(f)
+	}
+}

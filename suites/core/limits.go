@@ -1,0 +1,78 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// maxCommandLine: RFC 5321 §4.5.3.1.4, a command line of 512 octets, verb
+// and CRLF included, must be accepted.
+const maxCommandLine = 512
+
+// overlongLine sends a NOOP line of n octets, CRLF included, then a plain
+// NOOP, and reports every reply that came: RFC 5321 §4.5.3.1.9 lets the
+// first be 500 "line too long", but there must be exactly two.
+func overlongLine(t *framework.T, n int) (first framework.Reply, sent string) {
+	s := t.Greeted()
+	s.SendRaw([]byte("NOOP "+strings.Repeat("a", n-len("NOOP \r\n"))+"\r\n"), "NOOP")
+	sent = s.LastSent()
+	first = s.Read()
+	r := s.Cmd("NOOP")
+	got, _ := s.Silence()
+	if r.Code != 250 || len(got) > 0 {
+		t.Violation(framework.Finding{Sent: fmt.Sprintf("a NOOP line of %d octets, then NOOP", n),
+			Expected: "exactly two replies, the second 250 (RFC 5321 §4.5.3.1.4, §4.5.3.1.9: the long line is one command)",
+			Actual:   first.String() + " " + r.String() + " " + wire.Escape(got),
+			Detail:   "the long line was answered as several commands"})
+	}
+	return first, sent
+}
+
+var _ = ginkgo.Describe("Limits", func() {
+	// RFC 5321 §4.5.3.1.4: a command line of 512 octets, CRLF included,
+	// is accepted; "too long" below that violates the RFC (§4.3.2).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.3.1.4-command-512", Section: "RFC 5321 §4.5.3.1.4, §4.3.2", Level: framework.Must,
+		Commands: []string{"NOOP"},
+		Summary:  "A command line of 512 octets, verb and CRLF included, is accepted.",
+	}, "answers a 512-octet NOOP line with 250", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd("NOOP " + strings.Repeat("x", maxCommandLine-len("NOOP \r\n")))
+		if r.Code == 250 {
+			t.Checked()
+			return
+		}
+		long := s.LastSent()
+		// Not 250: the RFC is broken only if the length is the reason, so
+		// a short line of the same form must get another answer.
+		control := s.Cmd("NOOP xxxxx")
+		if control.Code == r.Code {
+			t.Checked() // RFC5321-4.1.1.9-noop-arg-ignored's business
+			return
+		}
+		t.Violation(framework.Finding{Sent: long, Actual: r.String(),
+			Expected: fmt.Sprintf("%d, as for \"NOOP xxxxx\" (RFC 5321 §4.5.3.1.4: 512 octets must be accepted)", control.Code),
+			Detail:   "a command line of exactly 512 octets is refused for its length"})
+	})
+
+	// RFC 5321 §4.5.3.1.9: a longer command line may be refused with 500,
+	// but it is one command: never cut into several.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.5.3.1.9-overlong-command", Section: "RFC 5321 §4.5.3.1.9, §4.3.2", Level: framework.May,
+		Commands: []string{"NOOP"},
+		Summary:  "A command line of 4000 octets gets one reply (250 or 500 line too long), not one per piece.",
+	}, "answers a 4000-octet NOOP line with one 250 or 500", func(t *framework.T) {
+		first, sent := overlongLine(t, 4007)
+		if first.Code != 250 && first.Code != 500 {
+			t.Violation(framework.Finding{Sent: sent, Actual: first.String(),
+				Expected: "250, or 500 \"line too long\" (RFC 5321 §4.5.3.1.9, §4.3.2)",
+				Detail:   "the long line got neither its command's reply nor 500"})
+		}
+		t.Checked()
+	})
+})

@@ -1,0 +1,132 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// floodCloseMin: SEC-ERROR-FLOOD-CLOSE, closing after fewer errors than
+// this is closing "after just one" (RFC 5321 §3.8, §7.8; catalogue §13.3).
+const floodCloseMin = 3
+
+var _ = ginkgo.Describe("Robustness", func() {
+	// RFC 5321 §2.3.8: a bare LF does not end a command line.
+	framework.It(framework.Requirement{
+		ID: "SEC-BARE-LF-COMMAND", Section: "RFC 5321 §2.3.8", Level: framework.Must,
+		Commands: []string{"NOOP"},
+		Summary:  "A command ended by a bare LF is not complete: it is answered once the CRLF comes.",
+	}, "answers NOOP<LF> only after the CRLF", func(t *framework.T) {
+		s := t.Greeted()
+		s.SendRaw([]byte("NOOP\n"), "NOOP")
+		got, closed := s.Silence()
+		f := framework.Finding{Sent: s.LastSent(), Actual: wire.Escape(got),
+			Expected: "no reply until CRLF (RFC 5321 §2.3.8), or a 5yz refusing the bare LF"}
+		switch {
+		case len(got) == 0 && closed:
+			f.Detail = "the server closed the connection without a reply"
+			t.Violation(f)
+		case len(got) > 0 && got[0] == '2':
+			// Catalogue §17.7: taking a bare LF as a line end is a common
+			// leniency (Postfix and others).
+			f.Detail = "the server took the bare LF as the end of the command line"
+			t.Warnf(f)
+			return
+		case len(got) > 0 && got[0] == '5':
+			t.Checked() // the bare LF was refused
+			return
+		case len(got) > 0:
+			f.Detail = "an unexpected reply to a line not yet complete"
+			t.Violation(f)
+		}
+		s.SendRaw([]byte("\r\n"), "NOOP")
+		r, err := s.TryRead()
+		if err != nil {
+			t.Violation(framework.Finding{Sent: "NOOP\\n, a pause, then \\r\\n", Actual: err.Error(),
+				Expected: "one reply once the line is complete (RFC 5321 §4.2)", Detail: "the completed line got no reply"})
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "250 500 501", Warn: "5yz",
+			Why: "RFC 5321 §2.3.8, §4.1.2: the line \"NOOP<LF>\" is one command, answered or refused for the stray LF"})
+	})
+
+	// RFC 5321 §2.3.8: a bare CR does not split a command line.
+	framework.It(framework.Requirement{
+		ID: "SEC-BARE-CR-COMMAND", Section: "RFC 5321 §2.3.8", Level: framework.Must,
+		Commands: []string{"NOOP", "RSET"},
+		Summary:  "A bare CR inside a command line does not make two commands of it.",
+	}, "answers NOOP<CR>RSET<CRLF> with one reply", func(t *framework.T) {
+		s := t.Greeted()
+		s.SendRaw([]byte("NOOP\rRSET\r\n"), "NOOP")
+		r, err := s.TryRead()
+		if err != nil {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: err.Error(),
+				Expected: "one reply (RFC 5321 §4.2)", Detail: "the line got no reply"})
+		}
+		if got, _ := s.Silence(); len(got) > 0 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String() + " " + wire.Escape(got),
+				Expected: "exactly one reply (RFC 5321 §2.3.8: CRLF is the only line end)",
+				Detail:   "the bare CR split the line into two commands"})
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "250 500 501", Warn: "5yz",
+			Why: "RFC 5321 §2.3.8: the line is one command, answered or refused for the stray CR"})
+	})
+
+	// RFC 5321 §4.1.2: a NUL is an invalid character in a command, which
+	// gets 501 (or 500); the command is not run.
+	framework.It(framework.Requirement{
+		ID: "SEC-NUL-IN-COMMAND", Section: "RFC 5321 §4.1.2, §4.3.2", Level: framework.Must,
+		Commands: []string{"NOOP"},
+		Summary:  "A command holding a NUL octet is refused with 500 or 501, not run.",
+	}, "answers NO<NUL>OP with 500 or 501, then NOOP with 250", func(t *framework.T) {
+		s := t.Greeted()
+		s.SendRaw([]byte("NO\x00OP\r\n"), "")
+		r := s.Read()
+		t.Expect(s, r, framework.Expectation{Pass: "500 501", Warn: "4yz 5yz",
+			Why: "RFC 5321 §4.1.2: invalid characters get 501; dropping the NUL would run NOOP"})
+		r = s.Cmd("NOOP")
+		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: the session goes on"})
+	})
+
+	// RFC 5321 §4.5.3.1.4, §4.5.3.1.9: an overlong command line is one
+	// command; it may be refused, but never cut into several.
+	framework.It(framework.Requirement{
+		ID: "SEC-OVERLONG-LINE-NO-SPLIT", Section: "RFC 5321 §4.5.3.1.4, §4.5.3.1.9", Level: framework.Must,
+		Commands: []string{"NOOP"},
+		Summary:  "A command line of 8000 octets gets one reply, not one per piece.",
+	}, "answers an 8000-octet NOOP line with one reply", func(t *framework.T) {
+		overlongLine(t, 8007)
+		t.Checked()
+	})
+
+	// RFC 5321 §7.8, §3.8: a server may close after many errors to defend
+	// itself, but not after one or two.
+	framework.It(framework.Requirement{
+		ID: "SEC-ERROR-FLOOD-CLOSE", Section: "RFC 5321 §7.8, §3.8", Level: framework.May,
+		Commands: []string{floodVerb},
+		Summary:  "A server that closes after a flood of invalid commands does so only after several of them.",
+	}, "answers at least three of 50 unknown verbs before any close", func(t *framework.T) {
+		s := t.Greeted()
+		for i := 0; i < floodErrors; i++ {
+			r, err := s.Try(floodVerb)
+			if err != nil {
+				if errors.Is(err, wire.ErrClosed) && i >= floodCloseMin {
+					t.Checked() // RFC 5321 §7.8: a defensive close after several errors
+					return
+				}
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: err.Error(),
+					Expected: fmt.Sprintf("a reply; a close only after at least %d errors or a 421 (RFC 5321 §3.8, §7.8)", floodCloseMin),
+					Detail:   fmt.Sprintf("no reply to unknown command %d (%d answered)", i+1, i)})
+				return
+			}
+			if r.Code == 421 {
+				t.Checked() // RFC 5321 §3.8: ending the session with 421 is allowed
+				return
+			}
+		}
+		t.Checked()
+	})
+})

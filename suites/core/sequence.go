@@ -1,0 +1,140 @@
+package core
+
+import (
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// The state matrix (catalogue §10.2): S0 connected, S1 after EHLO, S2 MAIL
+// accepted, S3 a RCPT accepted, S4 just after the 250 for a message. Each
+// spec below is one out-of-order cell, or checks that a bad sequence leaves
+// the state alone (RFC 5321 §4.1.4: 503, "and the SMTP server MUST stay in
+// the same state").
+var _ = ginkgo.Describe("Sequencing", func() {
+	// RFC 5321 §3.3, §4.1.4 (S0): RCPT before EHLO and MAIL gets 503.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-rcpt-before-ehlo", Section: "RFC 5321 §4.1.4, §3.3", Level: framework.Must,
+		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "RCPT on a fresh connection, before EHLO and MAIL, gets 503.",
+	}, "answers RCPT before EHLO with 503", func(t *framework.T) {
+		mbx := t.Mailbox()
+		s := t.Dial()
+		r := s.Cmd("RCPT TO:<" + mbx + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "503", Why: "RFC 5321 §4.1.4, §3.3: RCPT out of sequence gets 503"})
+	})
+
+	// RFC 5321 §3.3, §4.1.4 (S0): DATA before EHLO gets 503 or 554, never
+	// 354.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-data-before-ehlo", Section: "RFC 5321 §3.3, §4.1.4, §4.3.2", Level: framework.Must,
+		Commands: []string{"DATA"},
+		Summary:  "DATA on a fresh connection, before EHLO and MAIL, gets 503 or 554.",
+	}, "answers DATA before EHLO with 503 or 554", func(t *framework.T) {
+		s := t.Dial()
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
+			Why: "RFC 5321 §3.3: DATA with no MAIL gets 503 or 554 (§17.1); 354 would start mail data with no transaction"})
+	})
+
+	// RFC 5321 §3.3, §4.3.2 (S1): DATA with no MAIL gets "command out of
+	// sequence" (503) or "no valid recipients" (554); the MAY is the choice
+	// of code, refusing is the §4.1.4 MUST. A NOOP (which changes nothing,
+	// §4.1.1.9) comes first, so that this stimulus differs from the refused
+	// DATA that RFC5321-3.3-data-refused-stays-command-mode starts from.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.3-data-without-mail", Section: "RFC 5321 §3.3, §4.3.2, §4.1.4", Level: framework.Must,
+		Commands: []string{"DATA"},
+		Summary:  "DATA after EHLO with no MAIL gets 503 or 554.",
+	}, "answers DATA after EHLO (no MAIL) with 503 or 554", func(t *framework.T) {
+		s := t.Greeted()
+		s.Setup("NOOP", "250")
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
+			Why: "RFC 5321 §3.3: DATA with no MAIL gets 503 or 554 (§17.1); 354 is a violation"})
+	})
+
+	// RFC 5321 §3.3, §4.1.4 (S2): DATA after MAIL with no RCPT gets 503 or
+	// 554.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-data-before-rcpt", Section: "RFC 5321 §3.3, §4.1.4, §4.3.2", Level: framework.Must,
+		Commands: []string{"MAIL", "DATA"},
+		Summary:  "DATA right after an accepted MAIL, with no RCPT, gets 503 or 554.",
+	}, "answers DATA after MAIL with no RCPT with 503 or 554", func(t *framework.T) {
+		s := t.Greeted()
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
+			Why: "RFC 5321 §3.3: DATA with no RCPT gets 503 or 554 (§17.1); 354 is a violation"})
+	})
+
+	// RFC 5321 §3.3, §4.3.2; RFC 2920 §3.2(2): DATA when every RCPT was
+	// refused gets 503 or 554.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.3-data-without-valid-rcpt", Section: "RFC 5321 §3.3, §4.3.2; RFC 2920 §3.2", Level: framework.Must,
+		Commands: []string{"MAIL", "RCPT", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "DATA after a MAIL whose only RCPT was refused gets 503 or 554.",
+	}, "answers DATA when every RCPT was refused with 503 or 554", func(t *framework.T) {
+		t.Mailbox()
+		s := t.Greeted()
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		if r := s.Cmd("RCPT TO:<" + t.Cfg.UnknownMailbox + ">"); r.Class() == 2 || r.Class() == 3 {
+			// Never DATA to a recipient that was not refused.
+			t.NotApplicable("the server accepted the unknown recipient %s (%s), so no RCPT was refused", t.Cfg.UnknownMailbox, r)
+		}
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
+			Why: "RFC 5321 §3.3: DATA when all RCPTs were rejected gets 503 or 554 (§17.1); 354 is a violation"})
+	})
+
+	// RFC 5321 §4.1.4 (S3): MAIL inside a transaction with recipients is out
+	// of sequence: 503 (an implicit reset, 250, is tolerated).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-mail-after-rcpt", Section: "RFC 5321 §4.1.4, §3.3", Level: framework.Must,
+		Commands: []string{"MAIL"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "MAIL after an accepted RCPT, in the open transaction, gets 503.",
+	}, "answers MAIL after MAIL and RCPT with 503", func(t *framework.T) {
+		s := t.Transaction()
+		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "503", Warn: "250",
+			Why: "RFC 5321 §4.1.4: a nested MAIL is out of sequence (503); 250 (an implicit reset) is tolerated"})
+	})
+
+	// RFC 5321 §4.1.1.4, §3.3 (S4): the end of the data clears the buffers,
+	// so DATA right after a finished message gets 503 or 554.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-data-after-message", Section: "RFC 5321 §4.1.1.4, §3.3, §4.1.4", Level: framework.Must,
+		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "DATA right after the 250 for a message gets 503 or 554.",
+	}, "answers DATA right after a finished message with 503 or 554", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		s.SendRaw([]byte("Subject: smtpspec RFC5321-4.1.4-data-after-message\r\n\r\nTest message.\r\n.\r\n"), "DATA-END")
+		if r := s.Read(); r.Code != 250 {
+			t.Errorf("the test message to the mailbox got %s, needed 250", r)
+		}
+		r := s.Cmd("DATA")
+		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
+			Why: "RFC 5321 §4.1.1.4: the transaction ended with the message; a new DATA has no MAIL (354 is a violation)"})
+	})
+
+	// RFC 5321 §3.3, §4.1.4: the order is MAIL, RCPT, DATA; an out-of-order
+	// command gets 503 and the state does not change, so MAIL and RCPT work
+	// afterwards.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.4-transaction-order", Section: "RFC 5321 §3.3, §4.1.4", Level: framework.Must,
+		Commands: []string{"RCPT", "MAIL"}, Needs: []framework.Need{framework.NeedMailbox},
+		Summary: "After a RCPT refused with 503 for coming before MAIL, MAIL and RCPT still succeed.",
+	}, "answers RCPT before MAIL with 503, then MAIL and RCPT with 250", func(t *framework.T) {
+		mbx := t.Mailbox()
+		s := t.Greeted()
+		r := s.Cmd("RCPT TO:<postmaster@" + t.Cfg.Domain() + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "503", Why: "RFC 5321 §4.1.4: RCPT before MAIL is out of sequence"})
+		r = s.Cmd("MAIL FROM:<" + t.Cfg.Sender + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "250",
+			Why: "RFC 5321 §4.1.4: after the 503 the server stays in the same state, so MAIL is accepted"})
+		r = s.Cmd("RCPT TO:<" + mbx + ">")
+		t.Expect(s, r, framework.Expectation{Pass: "250 251",
+			Why: "RFC 5321 §3.3: RCPT after an accepted MAIL adds the recipient"})
+	})
+})

@@ -1,0 +1,101 @@
+package core
+
+import (
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// etrnNode is the node name given to ETRN: the mailbox's domain when one is
+// configured, else the suite's own EHLO domain.
+func etrnNode(t *framework.T) string {
+	if d := t.Cfg.Domain(); d != "" {
+		return d
+	}
+	return t.Cfg.Helo
+}
+
+var _ = ginkgo.Describe("TURN, ETRN, ATRN, SEND, SOML, SAML", func() {
+	// RFC 5321 App. F.1: TURN SHOULD NOT be used unless the client is
+	// authenticated; an unauthenticated TURN gets 502 (RFC 821 §4.3 lists
+	// 250 and 502). Honouring it (250) reverses the roles and can divert
+	// mail: FAIL whatever the level, as the catalogue grades it.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-F.1-turn-unauth", Section: "RFC 5321 §F.1; RFC 821 §4.3", Level: framework.Should,
+		Commands: []string{"TURN"},
+		Summary:  "TURN from an unauthenticated client is not honoured: 502.",
+	}, "answers TURN without authentication with 502", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd("TURN")
+		if r.Class() == 2 {
+			t.Failf(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "502 (RFC 5321 App. F.1: TURN SHOULD NOT be honoured for an unauthenticated client)",
+				Detail:   "the server agrees to reverse roles for an unauthenticated client, which can divert mail from its proper destination"})
+		}
+		t.Expect(s, r, framework.Expectation{Pass: "502", Warn: "500 503 530",
+			Why: "RFC 5321 App. F.1, §4.2.4: TURN is obsolete; 502 says it is known and not implemented"})
+	})
+
+	// RFC 5321 App. F.6: SEND, SOML and SAML are optional; a server that
+	// implements them uses the RFC 821 model and lists them in EHLO
+	// (§4.1.1.1).
+	framework.It(framework.Requirement{
+		ID: "RFC5321-F.6-send-soml-saml", Section: "RFC 5321 §F.6, §4.1.1.1", Level: framework.Must,
+		Commands: []string{"SEND", "SOML", "SAML"},
+		Summary:  "SEND, SOML and SAML get 500 or 502, or, if accepted, are listed in EHLO.",
+	}, "lists SEND, SOML and SAML in EHLO when it accepts them", func(t *framework.T) {
+		s := t.Dial()
+		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
+		for _, verb := range []string{"SEND", "SOML", "SAML"} {
+			r := s.Cmd(verb + " FROM:<" + t.Cfg.Sender + ">")
+			if r.Class() != 2 {
+				t.Checked() // not implemented (500, 502) or refused
+				continue
+			}
+			if !listedInEhlo(ehlo, verb) {
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String() + " after EHLO " + ehlo.String(),
+					Expected: fmt.Sprintf("500 or 502, or %s listed in EHLO (RFC 5321 App. F.6, §4.1.1.1)", verb),
+					Detail:   fmt.Sprintf("%s is accepted but not listed in the EHLO reply", verb)})
+			}
+			t.Checked()
+			s.Cmd("RSET") // end the transaction the command may have opened
+		}
+	})
+
+	// RFC 1985 §2, RFC 5321 §4.1.1.1: a server that implements ETRN lists
+	// the ETRN keyword in EHLO.
+	framework.It(framework.Requirement{
+		ID: "RFC1985-etrn-keyword", Section: "RFC 1985 §2; RFC 5321 §4.1.1.1", Level: framework.Must,
+		Commands: []string{"EHLO", "ETRN"},
+		Summary:  "If ETRN is implemented (not 500 or 502), ETRN is an EHLO keyword.",
+	}, "lists ETRN in EHLO when ETRN is implemented", func(t *framework.T) {
+		s := t.Dial()
+		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
+		r := s.Cmd("ETRN " + etrnNode(t))
+		switch {
+		case r.Code == 500 || r.Code == 502 || listedInEhlo(ehlo, "ETRN"):
+			t.Checked()
+		case r.Code == 530:
+			t.NotApplicable("ETRN answered 530 (authentication first), so whether it is implemented cannot be told")
+		default:
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String() + " after EHLO " + ehlo.String(),
+				Expected: "500 or 502, or ETRN listed in EHLO (RFC 1985 §2; RFC 5321 §4.1.1.1)",
+				Detail:   fmt.Sprintf("ETRN is implemented (it answered %d) but not listed in the EHLO reply", r.Code)})
+		}
+	})
+
+	// RFC 2645 §4: ATRN belongs to the ODMR service on port 366; an
+	// ordinary MTA port treats it as not implemented (a convention, WARN
+	// otherwise).
+	framework.It(framework.Requirement{
+		ID: "RFC2645-atrn-on-mta-port", Section: "RFC 2645 §4; RFC 5321 §4.2.4", Level: framework.Should,
+		Commands: []string{"ATRN"},
+		Summary:  "ATRN on an MTA port gets 500 or 502 (not implemented).",
+	}, "answers ATRN with 500 or 502", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd("ATRN " + etrnNode(t))
+		t.Expect(s, r, framework.Expectation{Pass: "500 502", Why: "RFC 2645 §4: ATRN is an ODMR command (port 366); RFC 5321 §4.2.4: 502 or 500 elsewhere"})
+	})
+})
