@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/smtpspec/smtpspec/suites/framework"
@@ -34,8 +35,12 @@ func (r Report) WriteSummary(w io.Writer) {
 	}
 }
 
+// firstLine says why a result is not a PASS: its own rule's finding first,
+// else the first finding the validator made, else the reason.
 func firstLine(res Result) string {
-	for _, f := range res.Findings {
+	findings := append([]framework.Finding(nil), res.Findings...)
+	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Rule == res.ID && findings[j].Rule != res.ID })
+	for _, f := range findings {
 		if f.Verdict != framework.Warn && f.Verdict != framework.Fail {
 			continue
 		}

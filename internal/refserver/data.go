@@ -34,8 +34,6 @@ var (
 	// variant (a MAIL command after it) is SEC-SMUG-LF-DOT-LF's.
 	faultLFDotLF = newFault("RFC5321-4.1.1.4-lf-dot-lf-not-eod",
 		"ends the mail data at <LF>.<LF> (bare LF, dot, LF) when anything but a MAIL command follows it")
-	faultNoLF = newFault("RFC5321-4.1.1.4-no-lf-line-endings",
-		"takes bare LF as a line ending in a data line holding several bare LFs, so that data ends at a final <LF>.<CRLF>")
 	faultDotStuffing = newFault("RFC5321-4.5.2-dot-stuffing-wire",
 		"ends the mail data at a line holding only two dots (the stuffed form of a lone dot)")
 	faultTextLine = newFault("RFC5321-4.5.3.1.6-text-line-1000",
@@ -249,9 +247,6 @@ func (s *session) faultyLineEnds(line []byte) (lines [][]byte, last bool) {
 			s.unread(append(append([]byte(nil), line[i+3:]...), '\r', '\n'))
 			return [][]byte{line[:i]}, true
 		}
-	}
-	if s.has(faultNoLF) && bytes.Count(line, []byte("\n")) >= 2 && bytes.HasSuffix(line, []byte("\n.")) {
-		return bytes.Split(line[:len(line)-2], []byte("\n")), true
 	}
 	for _, v := range smuggleVariants {
 		if s.has(v.fault) {

@@ -292,7 +292,7 @@ func (s *session) dataFault() bool {
 	case s.helo == "":
 		return s.has(faultDataBeforeEhlo)
 	case !s.inTx && s.freshHelo:
-		return s.prev == "NOOP" && s.has(faultDataWithoutMail)
+		return s.prev == "RSET" && s.has(faultDataWithoutMail)
 	case !s.inTx:
 		return (s.prev == "DATA" || s.prev == "DATA-END") && s.has(faultDataAfterMessage)
 	case len(s.rcpts) == 0 && s.prev == "MAIL":

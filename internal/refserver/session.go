@@ -344,7 +344,7 @@ var (
 	faultConcurrency = newFault("RFC5321-4.5.4.2-concurrency",
 		"holds back the greeting of a connection while two earlier ones are open and have sent nothing yet")
 	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
-		"closes the connection, without a reply, at the next command once it has answered four errors among them 500, 501 and 503")
+		"closes the connection, without a reply, at RCPT TO:<postmaster> once it has answered two errors, a 500 and a 501")
 	faultUnknownCmd = newFault("RFC5321-3.8-unknown-cmd-500",
 		"answers the unknown verb FROBNICATE with 250")
 	faultXCmd = newFault("RFC5321-4.1.5-x-cmd-500",
@@ -545,7 +545,7 @@ func (s *session) serveLine(line []byte, long bool) error {
 		line = bytes.ReplaceAll(line, []byte{0}, nil)
 	case len(line)+2 == maxCommandLine && bytes.HasPrefix(line, []byte("NOOP ")) && s.has(faultCommand512):
 		return s.reply("500 5.5.2 Line too long")
-	case s.errs >= 4 && s.saw["500"] && s.saw["501"] && s.saw["503"] && s.has(faultNoArbitraryClose):
+	case s.errs >= 2 && s.saw["500"] && s.saw["501"] && bytes.EqualFold(line, []byte("RCPT TO:<postmaster>")) && s.has(faultNoArbitraryClose):
 		return errDrop
 	}
 	s.lastCode, s.unknown = "", false

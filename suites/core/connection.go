@@ -22,8 +22,11 @@ const (
 	// floodVerb is the unknown verb of the error floods.
 	floodVerb = "JUNK"
 	// closeAfterErrors: RFC5321-3.8-no-arbitrary-close tolerates (WARN) a
-	// close after at least this many errors (RFC 5321 §7.8, catalogue).
-	closeAfterErrors = 10
+	// close after at least this many errors: RFC 5321 §7.8 lets a server
+	// defend itself after "an appropriate number" of them, and Exim's
+	// defaults (smtp_max_synprot_errors, smtp_max_unknown_commands) are 3.
+	// A close before that is a FAIL.
+	closeAfterErrors = 3
 	// floodErrors is how many unknown verbs the flood specs send.
 	floodErrors = 50
 )

@@ -128,20 +128,6 @@ var _ = ginkgo.Describe("DATA", func() {
 		endOfDataProbe(t, s, "Subject: smtpspec RFC5321-4.1.1.4-lf-dot-lf-not-eod\r\n\r\nx\n.\nNOOP\r\n", "\r\n.\r\n", true)
 	})
 
-	// RFC 5321 §4.1.1.4, §2.3.8: the server must not take lines ending in a
-	// bare LF. Without reading the delivered mail only the wire part can be
-	// checked: a refusal (5yz) or an acceptance (250) both conform, but the
-	// data must not end at a "." line that ends in a bare LF.
-	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.4-no-lf-line-endings", Section: "RFC 5321 §4.1.1.4, §2.3.8", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "Lines ending in a bare LF are not lines: the data does not end at <LF>.<CRLF>.",
-	}, "stays silent after bare-LF lines and <LF>.<CRLF>, and replies once after <CRLF>.<CRLF>", func(t *framework.T) {
-		s := t.Transaction()
-		s.Setup("DATA", "354")
-		endOfDataProbe(t, s, "Subject: smtpspec RFC5321-4.1.1.4-no-lf-line-endings\nX-Smtpspec: bare LF\n\nline one\nline two\n.\r\n", ".\r\n", true)
-	})
-
 	// RFC 5321 §4.5.2: a line of more than one character starting with a
 	// period has its first period removed, so "..", "..." and "..hidden"
 	// are data, and only a lone "." ends it. (That the delivered lines are

@@ -39,16 +39,16 @@ var _ = ginkgo.Describe("Sequencing", func() {
 
 	// RFC 5321 §3.3, §4.3.2 (S1): DATA with no MAIL gets "command out of
 	// sequence" (503) or "no valid recipients" (554); the MAY is the choice
-	// of code, refusing is the §4.1.4 MUST. A NOOP (which changes nothing,
-	// §4.1.1.9) comes first, so that this stimulus differs from the refused
-	// DATA that RFC5321-3.3-data-refused-stays-command-mode starts from.
+	// of code, refusing is the §4.1.4 MUST. An RSET (which keeps the session
+	// in the same state after EHLO, §4.1.1.5) comes first, so that this
+	// stimulus differs from the refused DATA other specs start from.
 	framework.It(framework.Requirement{
 		ID: "RFC5321-3.3-data-without-mail", Section: "RFC 5321 §3.3, §4.3.2, §4.1.4", Level: framework.Must,
 		Commands: []string{"DATA"},
 		Summary:  "DATA after EHLO with no MAIL gets 503 or 554.",
 	}, "answers DATA after EHLO (no MAIL) with 503 or 554", func(t *framework.T) {
 		s := t.Greeted()
-		s.Setup("NOOP", "250")
+		s.Setup("RSET", "250")
 		r := s.Cmd("DATA")
 		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "5yz 4yz",
 			Why: "RFC 5321 §3.3: DATA with no MAIL gets 503 or 554 (§17.1); 354 is a violation"})

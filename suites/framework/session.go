@@ -24,6 +24,7 @@ type Session struct {
 	Greeting Reply
 	lastSent string
 	verb     string
+	greeted  bool // the first reply (the greeting) has been read
 }
 
 // Connect opens a connection without reading the greeting.
@@ -126,6 +127,10 @@ func (s *Session) TryRead() (Reply, error) {
 		}
 		return r, err
 	}
+	if !s.greeted {
+		s.greeted = true
+		s.Greeting = r
+	}
 	s.observe(r)
 	return r, nil
 }
@@ -207,7 +212,10 @@ func (s *Session) observe(r Reply) {
 		return
 	}
 	t.codes.add(verb, r.Code)
-	if allowed, rule, ok := AllowedCodes(verb); ok && !allowed.Has(r.Code) {
+	// After a 554 or 521 greeting every command but QUIT gets 503 or 521
+	// (RFC 5321 §3.1, RFC 7504 §3), outside the §4.3.2 table.
+	refused := s.Greeting.Code == 554 || s.Greeting.Code == 521
+	if allowed, rule, ok := AllowedCodes(verb); ok && !refused && !allowed.Has(r.Code) {
 		t.passiveWarn(Finding{Rule: rule, Cite: "RFC 5321 §4.3.2", Sent: s.lastSent, Actual: r.String(),
 			Expected: allowed.String(), Detail: fmt.Sprintf("%d is not a reply RFC 5321 §4.3.2 lists for %s", r.Code, verb)})
 	}
