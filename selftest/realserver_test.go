@@ -81,20 +81,42 @@ func verdictDiff(got map[string]string, want map[string]string) []string {
 // packages and asserts the exact set of non-PASS verdicts, each a real,
 // citable deviation (see postfixDeviations), so any change is noticed.
 func TestPostfix(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Postfix real-server test NOT RUN: -short")
+	testPostfix(t, "postfix", envOr("SMTPSPEC_POSTFIX_PORT", "2525"), "", postfixDeviations)
+}
+
+// TestPostfixHardened runs the suite against a second Postfix instance with
+// smtpd_forbid_bare_newline = yes, the fix for CVE-2023-51764: the
+// end-of-data specs that fail on the stock configuration must pass here,
+// which shows they judge the behaviour, not the server.
+func TestPostfixHardened(t *testing.T) {
+	want := map[string]string{}
+	for id, v := range postfixDeviations {
+		want[id] = v
 	}
-	pf := realServer{name: "Postfix", start: "testbed/postfix/start.sh", stop: "testbed/postfix/stop.sh",
-		port: envOr("SMTPSPEC_POSTFIX_PORT", "2525"), mailbox: "alice@example.test"}
+	for _, id := range []string{"RFC5321-4.1.1.4-lf-dot-lf-not-eod", "SEC-SMUG-LF-DOT-LF", "SEC-SMUG-LF-DOT-CRLF", "SEC-SMUG-CRLF-DOT-LF"} {
+		delete(want, id)
+	}
+	testPostfix(t, "postfix-hardened", envOr("SMTPSPEC_POSTFIX_HARDENED_PORT", "2526"), "smtpd_forbid_bare_newline = yes", want)
+}
+
+func testPostfix(t *testing.T, instance, port, extraConfig string, want map[string]string) {
+	if testing.Short() {
+		note(t, "%s real-server test NOT RUN: -short", instance)
+		t.SkipNow()
+	}
+	t.Setenv("SMTPSPEC_POSTFIX_INSTANCE", instance)
+	t.Setenv("SMTPSPEC_POSTFIX_MAIN_CF_EXTRA", extraConfig)
+	pf := realServer{name: instance, start: "testbed/postfix/start.sh", stop: "testbed/postfix/stop.sh",
+		port: port, mailbox: "alice@example.test"}
 	addr := startRealServer(t, pf)
 	res := runSuite(t, "--target", addr, "--mailbox", pf.mailbox)
 	if len(res.Report.Results) == 0 {
-		t.Fatalf("no results against Postfix; exit %d\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+		t.Fatalf("no results against %s; exit %d\n%s\n%s", instance, res.Code, res.Stdout, res.Stderr)
 	}
 	s := res.Report.Summary
-	note(t, "Postfix real-server test ran against %s: %d specs: %d PASS, %d FAIL, %d WARN, %d NOT APPLICABLE, %d ERROR (exit %d)",
-		addr, s.Total, s.Pass, s.Fail, s.Warn, s.NotApplicable, s.Error, res.Code)
-	for _, d := range verdictDiff(res.verdicts(), postfixDeviations) {
+	note(t, "%s real-server test ran against %s: %d specs: %d PASS, %d FAIL, %d WARN, %d NOT APPLICABLE, %d ERROR (exit %d)",
+		instance, addr, s.Total, s.Pass, s.Fail, s.Warn, s.NotApplicable, s.Error, res.Code)
+	for _, d := range verdictDiff(res.verdicts(), want) {
 		t.Error(d)
 	}
 	if t.Failed() {

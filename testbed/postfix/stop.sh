@@ -6,7 +6,14 @@ set -euo pipefail
 
 BASE="${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}"
 BASE="$(realpath -m -- "$BASE")"
-STATE="$BASE/postfix"
+# SMTPSPEC_POSTFIX_INSTANCE names the instance (and its state directory), so
+# that differently configured instances can run side by side.
+INSTANCE="${SMTPSPEC_POSTFIX_INSTANCE:-postfix}"
+if ! [[ "$INSTANCE" =~ ^[a-z0-9][a-z0-9-]*$ ]]; then
+	echo "postfix testbed: SMTPSPEC_POSTFIX_INSTANCE must be lower-case letters, digits and hyphens: $INSTANCE" >&2
+	exit 1
+fi
+STATE="$BASE/$INSTANCE"
 CONF="$STATE/etc"
 QUEUE="$STATE/queue"
 PIDFILE="$STATE/postfix.pid"
