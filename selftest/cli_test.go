@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/internal/refserver"
 	"github.com/smtpspec/smtpspec/reports"
 )
 
@@ -210,5 +211,28 @@ func TestInterruptedRunWritesReport(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "junit.xml")); err != nil {
 		t.Errorf("interrupted run wrote no junit.xml: %v", err)
+	}
+}
+
+// TestStrictMakesWarnFail: a SHOULD-level miss is a WARN that leaves the
+// exit code at 0, and fails the run under --strict.
+func TestStrictMakesWarnFail(t *testing.T) {
+	const should = "RFC5321-4.1.1.9-noop-arg-ignored"
+	srv, err := refserver.Start(refserver.Config{Faults: []string{should}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	args := []string{"--target", srv.Addr(), "--mailbox", "alice@example.test", "--label-filter", should}
+	lenient := runSuite(t, args...)
+	if lenient.Code != 0 || lenient.verdicts()[should] != "WARN" {
+		t.Errorf("without --strict: exit %d, verdict %s; want 0 and WARN", lenient.Code, lenient.verdicts()[should])
+	}
+	strict := runSuite(t, append(args, "--strict")...)
+	if strict.Code != 1 || strict.verdicts()[should] != "WARN" {
+		t.Errorf("with --strict: exit %d, verdict %s; want 1 and WARN", strict.Code, strict.verdicts()[should])
+	}
+	if !strings.Contains(strict.Stdout, "WARN  "+should) {
+		t.Errorf("the summary does not list the WARN:\n%s", strict.Stdout)
 	}
 }
