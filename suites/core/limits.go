@@ -19,10 +19,28 @@ const maxCommandLine = 512
 // first be 500 "line too long", but there must be exactly two.
 func overlongLine(t *framework.T, n int) (first framework.Reply, sent string) {
 	s := t.Greeted()
-	s.SendRaw([]byte("NOOP "+strings.Repeat("a", n-len("NOOP \r\n"))+"\r\n"), "NOOP")
+	werr := s.TrySendRaw([]byte("NOOP "+strings.Repeat("a", n-len("NOOP \r\n"))+"\r\n"), "NOOP")
 	sent = s.LastSent()
-	first = s.Read()
-	r := s.Cmd("NOOP")
+	first, err := s.TryRead()
+	if err != nil {
+		// RFC 5321 §3.8, §4.2: the long line may be refused, but it gets a
+		// reply; a dropped connection without one is never allowed.
+		detail := "the server dropped the connection without replying to the long line"
+		if werr != nil {
+			detail += fmt.Sprintf(" (the write failed: %v)", werr)
+		}
+		t.Failf(framework.Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8, §4.5.3.1.9", Sent: sent,
+			Expected: "one reply: 250, or 500 \"line too long\"", Actual: err.Error(), Detail: detail})
+	}
+	r, err := s.Try("NOOP")
+	if err != nil {
+		// One reply and then a close: the line was not split, but closing
+		// without 421 is only tolerated as a defence (RFC 5321 §3.8, §7.8).
+		t.Warnf(framework.Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8, §7.8", Sent: "NOOP after the long line",
+			Expected: "250: the session goes on after a refused line", Actual: err.Error(),
+			Detail: "the server closed the connection after answering the long line"})
+		return first, sent
+	}
 	got, _ := s.Silence()
 	if r.Code != 250 || len(got) > 0 {
 		t.Violation(framework.Finding{Sent: fmt.Sprintf("a NOOP line of %d octets, then NOOP", n),

@@ -91,28 +91,43 @@ func (s *Session) Conn() *wire.Conn { return s.c }
 func (s *Session) LastSent() string { return s.lastSent }
 
 // Send writes line and CRLF, as a command whose reply will be validated
-// against the §4.3.2 table for its verb.
+// against the §4.3.2 table for its verb. A connection the server has closed
+// is a FAIL (RFC 5321 §3.8); use TrySend where a close is an observation.
 func (s *Session) Send(line string) {
+	if err := s.TrySend(line); err != nil {
+		s.t.Failf(s.sendFailure(err))
+	}
+}
+
+// TrySend is Send, returning a write error (the server closed the
+// connection) to the spec.
+func (s *Session) TrySend(line string) error {
 	s.verb = verbOf(line)
 	s.lastSent = wire.Escape([]byte(line + "\r\n"))
-	if err := s.c.Send(line); err != nil {
-		s.t.Failf(Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8", Sent: s.lastSent,
-			Detail: fmt.Sprintf("the server closed the connection before the command could be sent: %v", err)})
-	}
+	return s.c.Send(line)
 }
 
 // SendRaw writes b exactly, in one write. verb names what the reply answers
 // (for the §4.3.2 check), or "" when it answers nothing known.
 func (s *Session) SendRaw(b []byte, verb string) {
+	if err := s.TrySendRaw(b, verb); err != nil {
+		s.t.Failf(s.sendFailure(err))
+	}
+}
+
+// TrySendRaw is SendRaw, returning a write error to the spec.
+func (s *Session) TrySendRaw(b []byte, verb string) error {
 	s.verb = verb
 	s.lastSent = wire.Escape(b)
 	if len(s.lastSent) > 300 {
 		s.lastSent = s.lastSent[:300] + fmt.Sprintf("...\" (%d octets)", len(b))
 	}
-	if err := s.c.SendRaw(b); err != nil {
-		s.t.Failf(Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8", Sent: s.lastSent,
-			Detail: fmt.Sprintf("the server closed the connection while the suite was sending: %v", err)})
-	}
+	return s.c.SendRaw(b)
+}
+
+func (s *Session) sendFailure(err error) Finding {
+	return Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8", Sent: s.lastSent,
+		Detail: fmt.Sprintf("the server closed the connection before the suite could send: %v", err)}
 }
 
 // TryRead reads one reply and validates it, returning read errors (timeout,
@@ -167,9 +182,16 @@ func (s *Session) Cmd(line string) Reply {
 	return s.Read()
 }
 
-// Try sends line and reads its reply, returning read errors to the spec.
+// Try sends line and reads its reply, returning write and read errors (a
+// close, a timeout) to the spec. When the write fails, a reply the server
+// sent before closing is still read.
 func (s *Session) Try(line string) (Reply, error) {
-	s.Send(line)
+	if err := s.TrySend(line); err != nil {
+		if r, rerr := s.TryRead(); rerr == nil {
+			return r, nil
+		}
+		return Reply{}, err
+	}
 	return s.TryRead()
 }
 
