@@ -236,3 +236,56 @@ func TestStrictMakesWarnFail(t *testing.T) {
 		t.Errorf("the summary does not list the WARN:\n%s", strict.Stdout)
 	}
 }
+
+// TestHostileServerIsBounded points the suite at servers that greet and then
+// misbehave: a reply that never ends, binary garbage, a reply trickled an
+// octet at a time. Every spec must end, with a FAIL, and the run must write
+// its report and exit 1 in bounded time.
+func TestHostileServerIsBounded(t *testing.T) {
+	servers := map[string]func(net.Conn){
+		"endless reply": func(c net.Conn) {
+			c.Write([]byte("220 hostile.example ESMTP\r\n"))
+			bufio.NewReader(c).ReadString('\n')
+			for {
+				if _, err := c.Write([]byte("250-" + strings.Repeat("x", 70) + "\r\n")); err != nil {
+					return
+				}
+			}
+		},
+		"garbage": func(c net.Conn) {
+			c.Write([]byte("220 hostile.example ESMTP\r\n"))
+			r := bufio.NewReader(c)
+			for {
+				if _, err := r.ReadString('\n'); err != nil {
+					return
+				}
+				c.Write([]byte("\x00\xff\xfe garbage \x1b[31m\r\n"))
+			}
+		},
+		"endless line": func(c net.Conn) {
+			c.Write([]byte("220 hostile.example ESMTP\r\n"))
+			bufio.NewReader(c).ReadString('\n')
+			for {
+				if _, err := c.Write([]byte(strings.Repeat("2", 4096))); err != nil {
+					return
+				}
+			}
+		},
+	}
+	for name, serve := range servers {
+		t.Run(name, func(t *testing.T) {
+			addr := fakeServer(t, serve)
+			res := runSuite(t, "--target", addr, "--mailbox", "alice@example.test", "--timeout", "1s", "--silence", "100ms")
+			if res.Code != 1 {
+				t.Errorf("exit %d, want 1\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+			}
+			if res.Report.Summary.Total == 0 || res.Report.Summary.Fail == 0 {
+				t.Errorf("report: %+v, want FAIL verdicts", res.Report.Summary)
+			}
+			if res.Elapsed > 90*time.Second {
+				t.Errorf("the run took %s against a hostile server", res.Elapsed)
+			}
+			t.Logf("%s: %+v in %s", name, res.Report.Summary, res.Elapsed.Round(time.Millisecond))
+		})
+	}
+}

@@ -140,6 +140,11 @@ func (s *Session) TryRead() (Reply, error) {
 			s.t.Failf(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
 				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail})
 		}
+		if errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong) {
+			s.t.Failf(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
+				Actual: wire.Escape(re.Partial), Expected: "a reply of lines of at most 512 octets",
+				Detail: "the reply went past the suite's limit (" + re.Detail + "), far beyond the 512-octet reply line"})
+		}
 		return r, err
 	}
 	if !s.greeted {
