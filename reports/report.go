@@ -122,10 +122,20 @@ func resultOf(sr types.SpecReport, strict bool) Result {
 		// ID, level, then rfcNNNN:section and command labels.
 		res.ID, res.Level = labels[0], framework.Level(labels[1])
 		var sections []string
+		lastRFC := ""
 		for _, l := range labels[2:] {
 			switch {
 			case strings.HasPrefix(l, "rfc"):
-				sections = append(sections, "RFC "+strings.Replace(strings.TrimPrefix(l, "rfc"), ":", " §", 1))
+				rfc, sec, _ := strings.Cut(strings.TrimPrefix(l, "rfc"), ":")
+				ref := "§" + sec
+				if len(sec) > 0 && sec[0] >= 'A' && sec[0] <= 'Z' {
+					ref = "App. " + sec
+				}
+				if rfc != lastRFC {
+					ref = "RFC " + rfc + " " + ref
+					lastRFC = rfc
+				}
+				sections = append(sections, ref)
 			case !strings.Contains(l, ":"):
 				res.Commands = append(res.Commands, l)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/refserver"
@@ -91,10 +92,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	suiteConfig.SkipStrings = o.Skip
 	suiteConfig.DryRun = o.DryRun
 	suiteConfig.RandomSeed = 1
-	reporterConfig.NoColor = o.NoColor
+	reporterConfig.NoColor = o.NoColor || !isTerminal(os.Stdout)
 	reporterConfig.Verbose = o.Verbose
 	if o.DryRun {
-		reporterConfig.Succinct = true
+		// The listing is the output; Ginkgo's progress line is noise.
+		formatter.ColorableStdOut = io.Discard
 	}
 
 	suiteInfo := reports.Suite{Name: "smtpspec", Version: Version, Command: reproduce(args), Strict: o.Strict}
@@ -175,6 +177,12 @@ func reproduce(args []string) string {
 		quoted[i] = a
 	}
 	return strings.TrimSpace("smtpspec " + strings.Join(quoted, " "))
+}
+
+// isTerminal reports whether f is a terminal (colour only makes sense there).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // Run is Main for the process: it exits with Main's code.
