@@ -44,6 +44,10 @@ type Options struct {
 	Verbose          bool
 	NoColor          bool
 	Version          bool
+	// ReferenceFaults switch faults on in the embedded reference server
+	// (no --target), to see what a failure looks like.
+	ReferenceFaults []string
+	ListFaults      bool
 	// set is true for flags given on the command line.
 	set map[string]bool
 }
@@ -89,6 +93,8 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.BoolVar(&o.Verbose, "verbose", false, "print each transcript as it happens")
 	fs.BoolVar(&o.NoColor, "no-color", false, "no colour in the console output")
 	fs.BoolVar(&o.Version, "version", false, "print the version and exit")
+	fs.Var((*listFlag)(&o.ReferenceFaults), "reference-fault", "without --target: switch on this fault (a requirement ID) in the embedded reference server, to see its spec fail (repeatable)")
+	fs.BoolVar(&o.ListFaults, "list-faults", false, "list the embedded reference server's faults and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: smtpspec [--target host:port] [flags]\n\nTests an SMTP server against RFC 5321, requirement by requirement.\nWith no --target it tests the embedded reference server.\n\nExit codes: 0 conformant, 1 a requirement failed, 2 usage error, 3 target could not be tested.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -125,6 +131,9 @@ func (o Options) validate() error {
 	case !looksLikeAddress(o.ForeignRecipient):
 		return fmt.Errorf("--foreign-recipient %q is not an address like user@example.net", o.ForeignRecipient)
 	}
+	if o.Target != "" && len(o.ReferenceFaults) > 0 {
+		return errors.New("--reference-fault applies to the embedded reference server: drop --target")
+	}
 	if o.Target != "" {
 		if _, port, ok := strings.Cut(o.Target, ":"); !ok || port == "" || strings.HasSuffix(o.Target, "]") {
 			return fmt.Errorf("--target %q must be host:port, e.g. --target mail.example.org:25", o.Target)
@@ -144,6 +153,6 @@ func looksLikeAddress(a string) bool {
 }
 
 // embeddedConfig is the reference server the runner starts without --target.
-func embeddedConfig() refserver.Config {
-	return refserver.Config{Addr: "127.0.0.1:0"}
+func embeddedConfig(faults []string) refserver.Config {
+	return refserver.Config{Addr: "127.0.0.1:0", Faults: faults}
 }

@@ -45,6 +45,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "smtpspec %s\n", Version)
 		return ExitOK
 	}
+	if o.ListFaults {
+		for _, f := range refserver.Faults() {
+			fmt.Fprintf(stdout, "%-50s %-7s %s\n", f.ID, f.Mode, f.Description)
+		}
+		return ExitOK
+	}
 	cfg := framework.Config{
 		Target: o.Target, Helo: o.Helo, Sender: o.Sender, Mailbox: o.Mailbox,
 		UnknownMailbox: o.UnknownMailbox, ForeignRecipient: o.ForeignRecipient, Strict: o.Strict,
@@ -62,14 +68,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if o.DryRun {
 			cfg.Target = "(embedded reference server)"
 		} else {
-			srv, err := refserver.Start(embeddedConfig())
+			srv, err := refserver.Start(embeddedConfig(o.ReferenceFaults))
 			if err != nil {
-				fmt.Fprintf(stderr, "smtpspec: cannot start the embedded reference server: %v\n", err)
-				return ExitUntestable
+				fmt.Fprintf(stderr, "smtpspec: --reference-fault: %v; smtpspec --list-faults lists them\n", strings.TrimSuffix(err.Error(), " (see refserver.Faults for the list)"))
+				return ExitUsage
 			}
 			defer srv.Close()
 			cfg.Target = srv.Addr()
 			fmt.Fprintf(stdout, "smtpspec: no --target given: testing the embedded reference server at %s\n", cfg.Target)
+			if len(o.ReferenceFaults) > 0 {
+				fmt.Fprintf(stdout, "smtpspec: with faults switched on: %s\n", strings.Join(o.ReferenceFaults, ", "))
+			}
 		}
 		target.Address = cfg.Target
 	}

@@ -289,3 +289,21 @@ func TestHostileServerIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestReferenceFaultFlag: --reference-fault shows a spec failing against the
+// embedded server; an unknown fault is a usage error.
+func TestReferenceFaultFlag(t *testing.T) {
+	const id = "RFC5321-3.3-rcpt-before-mail"
+	res := runSuite(t, "--reference-fault", id, "--label-filter", id)
+	if res.Code != 1 || res.verdicts()[id] != "FAIL" {
+		t.Errorf("exit %d, verdict %s; want 1 and FAIL\n%s", res.Code, res.verdicts()[id], res.Stdout)
+	}
+	bad := runSuite(t, "--reference-fault", "no-such-fault")
+	if bad.Code != 2 || !strings.Contains(bad.Stderr, "no-such-fault") {
+		t.Errorf("unknown fault: exit %d, stderr %q; want 2 naming it", bad.Code, bad.Stderr)
+	}
+	both := runSuite(t, "--reference-fault", id, "--target", "127.0.0.1:25")
+	if both.Code != 2 {
+		t.Errorf("--reference-fault with --target: exit %d, want 2", both.Code)
+	}
+}
