@@ -8,6 +8,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/scenarios"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -21,18 +22,10 @@ const (
 	minContentOctets = 64 << 10
 )
 
-// messageData returns the mail data of a small test message: a Subject
-// naming the requirement, a blank line, body, and the terminating
-// <CRLF>.<CRLF> (RFC 5321 §4.1.1.4). body is sent as it is, so it must
-// already be dot-stuffed and end in CRLF.
-func messageData(id, body string) string {
-	return "Subject: smtpspec " + id + "\r\n\r\n" + body + ".\r\n"
-}
-
 // sendMessage sends a small test message after a 354 and reads the reply to
 // the final dot.
 func sendMessage(s *framework.Session, id string) framework.Reply {
-	s.SendRaw([]byte(messageData(id, "smtpspec test message\r\n")), "DATA-END")
+	s.SendRaw(scenarios.MessageData(id, "smtpspec test message\r\n", false), "DATA-END")
 	return s.Read()
 }
 
@@ -65,7 +58,7 @@ var _ = ginkgo.Describe("DATA", func() {
 		s := t.Transaction()
 		r := s.Cmd("DATA")
 		t.Expect(s, r, framework.Expectation{Pass: "354", Why: "RFC 5321 §3.3, §4.3.2: DATA after an accepted RCPT gets 354"})
-		s.SendRaw([]byte("Subject: smtpspec RFC5321-3.3-data-354\r\n\r\nNOOP\r\n"), "")
+		s.SendRaw([]byte(scenarios.Headers("RFC5321-3.3-data-354")+"NOOP\r\n"), "")
 		expectSilence(t, s, "no reply: after the 354 every line up to <CRLF>.<CRLF> is mail data (RFC 5321 §3.3)")
 		s.SendRaw([]byte(".\r\n"), "DATA-END")
 		s.Read()
@@ -107,7 +100,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "stays silent after <CRLF>. and replies once after the final CRLF", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw([]byte("Subject: smtpspec RFC5321-4.1.1.4-eod-crlf-dot-crlf\r\n\r\nbody\r\n."), "")
+		s.SendRaw([]byte(scenarios.Headers("RFC5321-4.1.1.4-eod-crlf-dot-crlf")+"body\r\n."), "")
 		expectSilence(t, s, "no reply before the CRLF that completes <CRLF>.<CRLF> (RFC 5321 §4.1.1.4)")
 		s.SendRaw([]byte("\r\n"), "DATA-END")
 		r := s.Read()
@@ -125,7 +118,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "stays silent after <LF>.<LF> and replies once after <CRLF>.<CRLF>", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		endOfDataProbe(t, s, "Subject: smtpspec RFC5321-4.1.1.4-lf-dot-lf-not-eod\r\n\r\nx\n.\nNOOP\r\n", "\r\n.\r\n", true)
+		endOfDataProbe(t, s, scenarios.Headers("RFC5321-4.1.1.4-lf-dot-lf-not-eod")+"x\n.\nNOOP\r\n", "\r\n.\r\n", true)
 	})
 
 	// RFC 5321 §4.5.2: a line of more than one character starting with a
@@ -139,7 +132,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "takes a message with dot-stuffed lines with one reply, then NOOP with 250", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw([]byte(messageData("RFC5321-4.5.2-dot-stuffing-wire", "..hidden\r\n...\r\n..\r\nafter the stuffed lines\r\n")), "DATA-END")
+		s.SendRaw(scenarios.MessageData("RFC5321-4.5.2-dot-stuffing-wire", "..hidden\r\n...\r\n..\r\nafter the stuffed lines\r\n", true), "DATA-END")
 		r := s.Read()
 		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.2: the stuffed lines are data and the message is complete"})
 		r = s.Cmd("NOOP")
@@ -157,7 +150,7 @@ var _ = ginkgo.Describe("DATA", func() {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
 		body := strings.Repeat("x", textLineOctets) + "\r\n" + ".." + strings.Repeat("y", textLineOctets-1) + "\r\n"
-		s.SendRaw([]byte(messageData("RFC5321-4.5.3.1.6-text-line-1000", body)), "DATA-END")
+		s.SendRaw(scenarios.MessageData("RFC5321-4.5.3.1.6-text-line-1000", body, true), "DATA-END")
 		r := s.Read()
 		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.3.1.6: 1000-octet text lines must be received"})
 	})
@@ -246,7 +239,7 @@ var _ = ginkgo.Describe("DATA", func() {
 // 76 octets.
 func content64K(id string) string {
 	var b strings.Builder
-	b.WriteString("Subject: smtpspec " + id + "\r\n\r\n")
+	b.WriteString(scenarios.Headers(id))
 	line := strings.Repeat("x", 74) + "\r\n"
 	for minContentOctets-b.Len() >= len(line)+2 {
 		b.WriteString(line)

@@ -126,14 +126,7 @@ var _ = ginkgo.Describe("Envelope limits", func() {
 // after the first).
 func envGreetedKeywords(t *framework.T) (*framework.Session, map[string]bool) {
 	s := t.Dial()
-	r := s.Setup("EHLO "+t.Cfg.Helo, "250")
-	kws := map[string]bool{}
-	for _, l := range r.Lines[1:] {
-		if f := strings.Fields(l); len(f) > 0 {
-			kws[strings.ToUpper(f[0])] = true
-		}
-	}
-	return s, kws
+	return s, s.Setup("EHLO "+t.Cfg.Helo, "250").Keywords()
 }
 
 // envCheckCode checks that r, the reply to the verb just sent on s, has a

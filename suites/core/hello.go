@@ -7,6 +7,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/smtpspec/smtpspec/scenarios"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -39,25 +40,6 @@ var extensionKeywords = map[string]bool{"SEND": true, "SOML": true, "SAML": true
 	"PIPELINING": true, "DSN": true, "ETRN": true, "ENHANCEDSTATUSCODES": true, "STARTTLS": true, "NO-SOLICITING": true,
 	"MT-PRIORITY": true, "AUTH": true, "BURL": true, "FUTURERELEASE": true, "SMTPUTF8": true, "RRVS": true,
 	"REQUIRETLS": true, "LIMITS": true, "ATRN": true, "PRDR": true, "VRFY": true, "XCLIENT": true, "XFORWARD": true}
-
-// helloKeywords returns the upper-cased keywords of an EHLO reply (every
-// line but the first).
-func helloKeywords(r framework.Reply) map[string]bool {
-	kw := map[string]bool{}
-	for _, l := range r.Lines[1:] {
-		if f := strings.Fields(l); len(f) > 0 {
-			kw[strings.ToUpper(f[0])] = true
-		}
-	}
-	return kw
-}
-
-// helloMessage is the small test message the hello specs complete, to the
-// configured mailbox only.
-func helloMessage(t *framework.T) []byte {
-	return []byte("From: <" + t.Cfg.Sender + ">\r\nTo: <" + t.Cfg.Mailbox + ">\r\nSubject: smtpspec " + t.Req.ID +
-		"\r\n\r\nsmtpspec conformance test message; no action needed.\r\n.\r\n")
-}
 
 // helloRefusal judges the reply to an EHLO or HELO whose argument is
 // missing or malformed: RFC 5321 §4.1.4 allows 501, 500, 502 or 550 for a
@@ -140,7 +122,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 	}, "lists EHLO keywords in the ehlo-line syntax", func(t *framework.T) {
 		s := t.Dial()
 		r := s.Setup("EHLO "+t.Cfg.Helo, "250")
-		kw := helloKeywords(r)
+		kw := r.Keywords()
 		for i, l := range r.Lines[1:] {
 			f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "ehlo-keyword *(SP ehlo-param) on every line after the first (RFC 5321 §4.1.1.1)"}
@@ -174,7 +156,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		Summary:  "A supported command outside the required set (HELP, BDAT, AUTH, STARTTLS) is listed in EHLO.",
 	}, "lists in EHLO every optional command it implements", func(t *framework.T) {
 		s := t.Dial()
-		kw := helloKeywords(s.Setup("EHLO "+t.Cfg.Helo, "250"))
+		kw := s.Setup("EHLO "+t.Cfg.Helo, "250").Keywords()
 		probes := []struct{ keyword, line string }{
 			{"HELP", "HELP"}, {"CHUNKING", "BDAT 0 LAST"}, {"AUTH", "AUTH PLAIN"}, {"STARTTLS", "STARTTLS"}}
 		for _, p := range probes {
@@ -209,7 +191,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		Summary:  "A command advertised in EHLO is not answered with 500 or 502.",
 	}, "implements every command its EHLO reply lists", func(t *framework.T) {
 		s := t.Dial()
-		kw := helloKeywords(s.Setup("EHLO "+t.Cfg.Helo, "250"))
+		kw := s.Setup("EHLO "+t.Cfg.Helo, "250").Keywords()
 		probes := []struct{ keyword, line string }{
 			{"HELP", "HELP"}, {"EXPN", "EXPN postmaster"}, {"ETRN", "ETRN " + t.Cfg.Helo}, {"ATRN", "ATRN " + t.Cfg.Helo},
 			{"CHUNKING", "BDAT 0 LAST"}, {"AUTH", "AUTH"}, {"TURN", "TURN"}, {"STARTTLS", "STARTTLS"}}
@@ -279,7 +261,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		case r.Code != 354:
 			t.Errorf("DATA after the refused EHLO got %s", r)
 		}
-		s.SendRaw(helloMessage(t), "DATA-END")
+		s.SendRaw(scenarios.MessageData(t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
 		s.Read()
 		t.Checked()
 	})
@@ -392,7 +374,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 				t.Errorf("%s got %s, where the upper-case form gets %s", s.LastSent(), r, st.ok)
 			}
 		}
-		s.SendRaw(helloMessage(t), "DATA-END")
+		s.SendRaw(scenarios.MessageData(t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
 		s.Read()
 		t.Checked()
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/smtpspec/smtpspec/scenarios"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -221,7 +222,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	}, "answers DATA after a finished message and a new MAIL with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw([]byte("Subject: smtpspec RFC5321-4.1.1.2-mail-clears-buffers\r\n\r\nTest message.\r\n.\r\n"), "DATA-END")
+		s.SendRaw(scenarios.MessageData("RFC5321-4.1.1.2-mail-clears-buffers", "Test message.\r\n", false), "DATA-END")
 		if r := s.Read(); r.Code != 250 {
 			t.Errorf("the test message to the mailbox got %s, needed 250", r)
 		}

@@ -68,7 +68,7 @@ var _ = ginkgo.Describe("Reply syntax", func() {
 		Summary:  "Each command gets exactly one reply, one at a time and pipelined.",
 	}, "answers a battery of commands, some wrong, with one reply each", func(t *framework.T) {
 		s, battery := replyBattery(t, "PLUGH")
-		if helloKeywords(battery[0].reply)["PIPELINING"] {
+		if battery[0].reply.Keywords()["PIPELINING"] {
 			// RFC 2920 §3.1: RSET and MAIL may be anywhere in a group, NOOP
 			// only last. The MAIL lacks its ">", so it gets 501.
 			s.SendRaw([]byte("RSET\r\nMAIL FROM:<"+t.Cfg.Sender+"\r\nNOOP\r\n"), "")

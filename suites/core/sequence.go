@@ -3,6 +3,7 @@ package core
 import (
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/smtpspec/smtpspec/scenarios"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -109,7 +110,7 @@ var _ = ginkgo.Describe("Sequencing", func() {
 	}, "answers DATA right after a finished message with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw([]byte("Subject: smtpspec RFC5321-4.1.4-data-after-message\r\n\r\nTest message.\r\n.\r\n"), "DATA-END")
+		s.SendRaw(scenarios.MessageData("RFC5321-4.1.4-data-after-message", "Test message.\r\n", false), "DATA-END")
 		if r := s.Read(); r.Code != 250 {
 			t.Errorf("the test message to the mailbox got %s, needed 250", r)
 		}

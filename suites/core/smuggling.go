@@ -7,6 +7,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/smtpspec/smtpspec/internal/wire"
+	"github.com/smtpspec/smtpspec/scenarios"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -70,9 +71,9 @@ func smuggleProbe(t *framework.T, id, variant string) {
 	mbx := t.Mailbox()
 	s := t.Transaction()
 	s.Setup("DATA", "354")
-	payload := "Subject: smtpspec " + id + "\r\n\r\nbody" + variant +
+	payload := scenarios.Headers(id) + "body" + variant +
 		"MAIL FROM:<" + t.Cfg.Sender + ">\r\nRCPT TO:<" + mbx + ">\r\nDATA\r\n" +
-		"Subject: smtpspec SMUGGLED " + id + "\r\n\r\nx\r\n"
+		scenarios.Headers("SMUGGLED "+id) + "x\r\n"
 	endOfDataProbe(t, s, payload, "\r\n.\r\n", true)
 }
 
@@ -145,7 +146,7 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	}, "gives exactly one reply to a message holding a 1 MiB line", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		body := "Subject: smtpspec SEC-HUGE-DATA-LINE\r\n\r\n" + strings.Repeat("x", 1<<20)
+		body := scenarios.Headers("SEC-HUGE-DATA-LINE") + strings.Repeat("x", 1<<20)
 		sent := fmt.Sprintf("a message whose body is one line of 1 MiB of \"x\" (%d octets before \"\\r\\n.\\r\\n\")", len(body))
 		// The line goes out raw; the terminator through the session, so
 		// that the reply is checked as the reply to the end of the data.

@@ -54,7 +54,7 @@ var _ = ginkgo.Describe("TURN, ETRN, ATRN, SEND, SOML, SAML", func() {
 				t.Checked() // not implemented (500, 502) or refused
 				continue
 			}
-			if !listedInEhlo(ehlo, verb) {
+			if !ehlo.Lists(verb) {
 				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String() + " after EHLO " + ehlo.String(),
 					Expected: fmt.Sprintf("500 or 502, or %s listed in EHLO (RFC 5321 App. F.6, §4.1.1.1)", verb),
 					Detail:   fmt.Sprintf("%s is accepted but not listed in the EHLO reply", verb)})
@@ -75,7 +75,7 @@ var _ = ginkgo.Describe("TURN, ETRN, ATRN, SEND, SOML, SAML", func() {
 		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
 		r := s.Cmd("ETRN " + etrnNode(t))
 		switch {
-		case r.Code == 500 || r.Code == 502 || listedInEhlo(ehlo, "ETRN"):
+		case r.Code == 500 || r.Code == 502 || ehlo.Lists("ETRN"):
 			t.Checked()
 		case r.Code == 530:
 			t.NotApplicable("ETRN answered 530 (authentication first), so whether it is implemented cannot be told")

@@ -18,17 +18,6 @@ var (
 	vrfySourceRoute = regexp.MustCompile(`<@[^\s<>:]+[,:]`)
 )
 
-// listedInEhlo reports whether the EHLO reply lists keyword (RFC 5321
-// §4.1.1.1: a keyword opens an ehlo-line; keywords are case-insensitive).
-func listedInEhlo(ehlo framework.Reply, keyword string) bool {
-	for _, l := range ehlo.Lines[1:] {
-		if f := strings.Fields(l); len(f) > 0 && strings.EqualFold(f[0], keyword) {
-			return true
-		}
-	}
-	return false
-}
-
 // localPart returns the local part of mailbox.
 func localPart(mailbox string) string {
 	if i := strings.LastIndexByte(mailbox, '@'); i >= 0 {
@@ -243,7 +232,7 @@ var _ = ginkgo.Describe("VRFY, EXPN and HELP", func() {
 		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
 		r := s.Cmd("EXPN postmaster")
 		switch {
-		case r.Code == 500 || r.Code == 502 || listedInEhlo(ehlo, "EXPN"):
+		case r.Code == 500 || r.Code == 502 || ehlo.Lists("EXPN"):
 			t.Checked()
 		case r.Code == 530 || r.Class() == 4:
 			t.NotApplicable("EXPN answered %d (authentication or a temporary failure), so whether it is implemented cannot be told", r.Code)
