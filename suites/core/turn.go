@@ -79,10 +79,18 @@ var _ = ginkgo.Describe("TURN, ETRN, ATRN, SEND, SOML, SAML", func() {
 			t.Checked()
 		case r.Code == 530:
 			t.NotApplicable("ETRN answered 530 (authentication first), so whether it is implemented cannot be told")
-		default:
+		case r.Class() == 2:
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String() + " after EHLO " + ehlo.String(),
 				Expected: "500 or 502, or ETRN listed in EHLO (RFC 1985 §2; RFC 5321 §4.1.1.1)",
 				Detail:   fmt.Sprintf("ETRN is implemented (it answered %d) but not listed in the EHLO reply", r.Code)})
+		default:
+			// A refusal (458, 459, another 4yz/5yz) does not show ETRN is
+			// implemented: a server with ETRN disabled may refuse it so
+			// (Exim's "458 Administrative prohibition"). RFC 5321 §4.2.4
+			// asks for 502 for a known but unimplemented command.
+			t.Warnf(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "502 for a disabled ETRN (RFC 5321 §4.2.4), or ETRN listed in EHLO",
+				Detail:   fmt.Sprintf("ETRN is not listed in EHLO and was refused with %d rather than 502", r.Code)})
 		}
 	})
 
