@@ -52,50 +52,18 @@ EXIM_USER=Debian-exim
 HOSTNAME_FQDN="mail.example.test"
 START_TIMEOUT=30
 
-say() { echo "exim testbed: $*"; }
-die() { echo "exim testbed: $*" >&2; exit 1; }
-cannot_run() { echo "exim testbed: not run: $*" >&2; exit 2; }
-
-# greeting PORT: print the first line of the server's greeting (CR stripped)
-# and return 0 if it is a 220 reply; send QUIT so the server logs a clean end.
-greeting() {
-	local port="$1" line=""
-	line="$( (
-		exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-		IFS= read -r -t 5 l <&3 || exit 1
-		first="$l"
-		while [[ "$l" =~ ^[0-9]{3}- ]]; do IFS= read -r -t 5 l <&3 || break; done
-		printf 'QUIT\r\n' >&3
-		IFS= read -r -t 2 _ <&3 || true
-		exec 3<&- 3>&-
-		printf '%s' "${first%$'\r'}"
-	) 2>/dev/null)" || return 1
-	printf '%s\n' "$line"
-	[[ "$line" == 220* ]]
-}
-
-# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT.
-port_open() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
+TESTBED_NAME=exim
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
 
 # is_our_daemon PID: PID is alive (not a zombie) and runs this test bed's exim4.
 is_our_daemon() {
 	local p="${1:-}"
-	[[ "$p" =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$p" 2>/dev/null || [[ -d "/proc/$p" ]] || return 1
-	[[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]] || return 1
+	pid_alive "$p" || return 1
 	local exe
 	exe="$(readlink "/proc/$p/exe" 2>/dev/null || true)"
 	# A non-root caller cannot read root's /proc/PID/exe: trust the PID file.
 	[[ -z "$exe" || "$exe" == "$EXIM" ]]
-}
-
-read_pidfile() {
-	local p=""
-	[[ -r "$PIDFILE" ]] && read -r p <"$PIDFILE" 2>/dev/null || true
-	[[ "$p" =~ ^[0-9]+$ ]] && printf '%s\n' "$p"
-	return 0
 }
 
 # configured_port: the port in the generated exim4.conf, if any.

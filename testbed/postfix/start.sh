@@ -46,49 +46,9 @@ PIDFILE="$STATE/postfix.pid"
 HOSTNAME_FQDN="mail.example.test"
 START_TIMEOUT=30
 
-say() { echo "postfix testbed: $*"; }
-die() { echo "postfix testbed: $*" >&2; exit 1; }
-cannot_run() { echo "postfix testbed: not run: $*" >&2; exit 2; }
-
-# greeting PORT: print the first line of the server's greeting (CR stripped)
-# and return 0 if it is a 220 reply; send QUIT so the server logs a clean end.
-greeting() {
-	local port="$1" line=""
-	# The subshell keeps the descriptor (and any connect error) local.
-	line="$( (
-		exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-		IFS= read -r -t 5 l <&3 || exit 1
-		# Multi-line greetings: the last line has a space after the code.
-		first="$l"
-		while [[ "$l" =~ ^[0-9]{3}- ]]; do IFS= read -r -t 5 l <&3 || break; done
-		printf 'QUIT\r\n' >&3
-		IFS= read -r -t 2 _ <&3 || true
-		exec 3<&- 3>&-
-		printf '%s' "${first%$'\r'}"
-	) 2>/dev/null )" || return 1
-	printf '%s\n' "$line"
-	[[ "$line" == 220* ]]
-}
-
-# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT.
-port_open() {
-	( exec 3<>"/dev/tcp/127.0.0.1/$1" ) 2>/dev/null
-}
-
-# pid_alive PID (a non-root caller cannot signal root's master: EPERM, so
-# fall back to /proc).
-pid_alive() {
-	[[ "${1:-}" =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]] || return 1
-	[[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
-}
-
-read_pidfile() {
-	local p=""
-	[[ -r "$PIDFILE" ]] && read -r p <"$PIDFILE" 2>/dev/null || true
-	[[ "$p" =~ ^[0-9]+$ ]] && printf '%s\n' "$p"
-	return 0
-}
+TESTBED_NAME=postfix
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
 
 # configured_port: the port in the private master.cf, if any.
 configured_port() {
