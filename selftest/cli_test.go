@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -305,5 +306,49 @@ func TestReferenceFaultFlag(t *testing.T) {
 	both := runSuite(t, "--reference-fault", id, "--target", "127.0.0.1:25")
 	if both.Code != 2 {
 		t.Errorf("--reference-fault with --target: exit %d, want 2", both.Code)
+	}
+}
+
+// TestTargetDiesMidRun: when the target stops accepting connections part way
+// through, the run stops after a few specs instead of letting each one time
+// out, reports what ran, and exits 3.
+func TestTargetDiesMidRun(t *testing.T) {
+	srv, err := refserver.Start(refserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { // relay the first 20 connections, then stop listening
+		defer ln.Close()
+		for i := 0; i < 20; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", srv.Addr())
+			if err != nil {
+				c.Close()
+				return
+			}
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(up, c) }()
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(c, up) }()
+		}
+	}()
+	res := runSuite(t, "--target", ln.Addr().String(), "--mailbox", "alice@example.test", "--silence", matrixSilence)
+	if res.Code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	if !res.Report.Interrupted {
+		t.Errorf("report.json does not say the run stopped early: %+v", res.Report.Summary)
+	}
+	if res.Report.Summary.Pass == 0 || res.Report.Summary.NotRun == 0 {
+		t.Errorf("want some specs passed before the target died and the rest not run: %+v", res.Report.Summary)
+	}
+	if res.Elapsed > 30*time.Second {
+		t.Errorf("took %s to give up on a dead target", res.Elapsed)
 	}
 }
