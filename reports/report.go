@@ -29,8 +29,10 @@ type Report struct {
 	Target   Target    `json:"target"`
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
-	// Interrupted is true when the run was stopped before every spec ran.
-	Interrupted bool `json:"interrupted"`
+	// Interrupted is true when the run was stopped before every spec ran;
+	// StopReason says why (an interrupt, or the target going away).
+	Interrupted bool   `json:"interrupted"`
+	StopReason  string `json:"stopReason,omitempty"`
 	// Summary counts verdicts.
 	Summary Summary `json:"summary"`
 	// Codes counts, per command, the reply codes the server produced.
@@ -105,9 +107,13 @@ func Build(r types.Report, suite Suite, target Target) Report {
 		}
 	}
 	out.Interrupted = len(r.SpecialSuiteFailureReasons) > 0
+	out.StopReason = strings.Join(r.SpecialSuiteFailureReasons, "; ")
 	for _, sr := range r.SpecReports {
 		if sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted) {
 			out.Interrupted = true
+			if sr.State.Is(types.SpecStateAborted) {
+				out.StopReason = sr.Failure.Message
+			}
 		}
 	}
 	out.Summary = summarise(out.Results)

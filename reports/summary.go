@@ -31,7 +31,7 @@ func (r Report) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  reply codes seen: %s\n", r.Codes)
 	}
 	if r.Interrupted {
-		fmt.Fprintln(w, "  the run was interrupted: the report covers the specs that ran")
+		fmt.Fprintf(w, "  the run stopped early (%s): the report covers the specs that ran\n", r.StopReason)
 	}
 }
 

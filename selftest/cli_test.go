@@ -342,8 +342,11 @@ func TestTargetDiesMidRun(t *testing.T) {
 	if res.Code != 3 {
 		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
 	}
-	if !res.Report.Interrupted {
-		t.Errorf("report.json does not say the run stopped early: %+v", res.Report.Summary)
+	if !res.Report.Interrupted || !strings.Contains(res.Report.StopReason, "stopped accepting connections") {
+		t.Errorf("report.json does not say the run stopped early, and why: %v %q", res.Report.Interrupted, res.Report.StopReason)
+	}
+	if !strings.Contains(res.Stdout, "the run stopped early (") {
+		t.Errorf("the summary does not say the run stopped early:\n%s", res.Stdout)
 	}
 	if res.Report.Summary.Pass == 0 || res.Report.Summary.NotRun == 0 {
 		t.Errorf("want some specs passed before the target died and the rest not run: %+v", res.Report.Summary)
