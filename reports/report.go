@@ -117,6 +117,9 @@ func Build(r types.Report, suite Suite, target Target) Report {
 		}
 	}
 	out.Summary = summarise(out.Results)
+	if out.Interrupted && out.Summary.Outcome == "success" {
+		out.Summary.Outcome = "partial"
+	}
 	return out
 }
 
@@ -225,7 +228,9 @@ func summarise(results []Result) Summary {
 	switch {
 	case s.Fail > 0:
 		s.Outcome = "failure"
-	case s.Error > 0 || s.NotApplicable > 0 || s.NotRun > 0:
+	case s.Error > 0 || s.NotApplicable > 0:
+		// Specs left out by --label-filter or --focus do not make a run
+		// partial; a run cut short does (see Build).
 		s.Outcome = "partial"
 	default:
 		s.Outcome = "success"

@@ -66,4 +66,5 @@ func TestOutcome(t *testing.T) {
 	g.Expect(summarise([]Result{{Verdict: framework.Pass}}).Outcome).To(Equal("success"))
 	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: framework.NotApplicable}}).Outcome).To(Equal("partial"))
 	g.Expect(summarise([]Result{{Verdict: framework.Warn}}).Outcome).To(Equal("success"))
+	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: "NOT RUN"}}).Outcome).To(Equal("success"), "specs filtered out do not make a run partial")
 }

@@ -195,6 +195,22 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		probes := []struct{ keyword, line string }{
 			{"HELP", "HELP"}, {"EXPN", "EXPN postmaster"}, {"ETRN", "ETRN " + t.Cfg.Helo}, {"ATRN", "ATRN " + t.Cfg.Helo},
 			{"CHUNKING", "BDAT 0 LAST"}, {"AUTH", "AUTH"}, {"TURN", "TURN"}, {"STARTTLS", "STARTTLS"}}
+		if kw["CHUNKING"] && t.Cfg.Mailbox != "" {
+			// BDAT is only meaningful inside a transaction (RFC 3030 §2):
+			// outside one a server may answer its sequence error with the
+			// wrong code, which other specs judge. So the probe sends a
+			// small test message to the mailbox in one BDAT LAST chunk.
+			probes[4].keyword = ""
+			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+			s.Setup("RCPT TO:<"+t.Cfg.Mailbox+">", "250 251")
+			msg := scenarios.Headers(t.Req.ID) + "smtpspec conformance test message.\r\n"
+			s.SendRaw([]byte(fmt.Sprintf("BDAT %d LAST\r\n%s", len(msg), msg)), "BDAT")
+			if r := s.Read(); r.Code == 500 || r.Code == 502 {
+				t.Violation(framework.Finding{Sent: "EHLO, MAIL, RCPT, then " + s.LastSent(), Actual: r.String(),
+					Expected: "anything but 500 or 502 (RFC 5321 §4.2.4; RFC 3030 §2)",
+					Detail:   "the EHLO reply lists CHUNKING but BDAT is answered as not recognized or not implemented"})
+			}
+		}
 		for _, p := range probes {
 			if !kw[p.keyword] {
 				continue
