@@ -47,3 +47,22 @@ read_pidfile() {
 	[[ "$p" =~ ^[0-9]+$ ]] && printf '%s\n' "$p"
 	return 0
 }
+
+# already_running: if the daemon recorded in $PIDFILE runs (daemon_alive PID,
+# defined by the script) and greets on $PORT, say so and exit 0; if it runs
+# on another port (configured_port, defined by the script), fail.
+already_running() {
+	local pid gport g
+	pid="$(read_pidfile)"
+	daemon_alive "$pid" || return 1
+	gport="$(configured_port)"
+	if [[ -n "$gport" && "$gport" != "$PORT" ]]; then
+		die "already running on 127.0.0.1:$gport (pid $pid), not on port $PORT; run $(dirname "$0")/stop.sh first"
+	fi
+	if g="$(greeting "$PORT")"; then
+		say "already running: $g"
+		say "listening on 127.0.0.1:$PORT (pid $pid)"
+		exit 0
+	fi
+	return 1
+}

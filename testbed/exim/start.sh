@@ -66,28 +66,15 @@ is_our_daemon() {
 	[[ -z "$exe" || "$exe" == "$EXIM" ]]
 }
 
+# daemon_alive PID: the recorded daemon is running (used by already_running).
+daemon_alive() { is_our_daemon "$1"; }
+
 # configured_port: the port in the generated exim4.conf, if any.
 configured_port() {
 	[[ -r "$CONF" ]] || return 0
 	sed -n 's/^local_interfaces = <; 127\.0\.0\.1\.\([0-9][0-9]*\)$/\1/p' "$CONF" | head -n1
 }
 
-# Already running and answering: nothing to do (works without root too).
-already_running() {
-	local pid gport g
-	pid="$(read_pidfile)"
-	is_our_daemon "$pid" || return 1
-	gport="$(configured_port)"
-	if [[ -n "$gport" && "$gport" != "$PORT" ]]; then
-		die "already running on 127.0.0.1:$gport (pid $pid), not on port $PORT; run $(dirname "$0")/stop.sh first"
-	fi
-	if g="$(greeting "$PORT")"; then
-		say "already running: $g"
-		say "listening on 127.0.0.1:$PORT (pid $pid)"
-		exit 0
-	fi
-	return 1
-}
 
 if [[ -e "$PIDFILE" ]]; then
 	already_running || true

@@ -51,27 +51,14 @@ TESTBED_NAME=postfix
 source "$(dirname "$0")/../lib.sh"
 
 # configured_port: the port in the private master.cf, if any.
+# daemon_alive PID: the recorded master is running (used by already_running).
+daemon_alive() { pid_alive "$1"; }
+
 configured_port() {
 	[[ -r "$CONF/master.cf" ]] || return 0
 	sed -n 's/^127\.0\.0\.1:\([0-9][0-9]*\)[[:space:]].*/\1/p' "$CONF/master.cf" | head -n1
 }
 
-# Already running and answering: nothing to do (works without root too).
-already_running() {
-	local pid gport g
-	pid="$(read_pidfile)"
-	pid_alive "$pid" || return 1
-	gport="$(configured_port)"
-	if [[ -n "$gport" && "$gport" != "$PORT" ]]; then
-		die "already running on 127.0.0.1:$gport (pid $pid), not on port $PORT; run $(dirname "$0")/stop.sh first"
-	fi
-	if g="$(greeting "$PORT")"; then
-		say "already running: $g"
-		say "listening on 127.0.0.1:$PORT (pid $pid)"
-		exit 0
-	fi
-	return 1
-}
 
 if [[ -e "$PIDFILE" ]]; then
 	already_running || true
