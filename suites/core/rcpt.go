@@ -89,10 +89,9 @@ var _ = ginkgo.Describe("RCPT", func() {
 		Commands: []string{"RCPT"},
 		Summary:  "RCPT TO:<Postmaster> with no domain is accepted.",
 	}, "answers RCPT TO:<Postmaster> with 250", func(t *framework.T) {
-		s := t.Greeted()
-		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<Postmaster>")
-		t.Expect(s, r, framework.Expectation{Pass: "250 251", Warn: "4yz",
+		t.Expect(s, r, framework.Expectation{Pass: "250 251",
 			Why: "RFC 5321 §4.5.1: every server that delivers or relays mail MUST support <Postmaster>"})
 	})
 
@@ -103,11 +102,9 @@ var _ = ginkgo.Describe("RCPT", func() {
 		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 		Summary: "RCPT TO:<postmaster@domain> is accepted for a served domain.",
 	}, "answers RCPT TO:<postmaster@domain> with 250", func(t *framework.T) {
-		t.Mailbox()
-		s := t.Greeted()
-		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<postmaster@" + t.Cfg.Domain() + ">")
-		t.Expect(s, r, framework.Expectation{Pass: "250 251", Warn: "4yz",
+		t.Expect(s, r, framework.Expectation{Pass: "250 251",
 			Why: "RFC 5321 §4.5.1: postmaster at each served domain MUST be accepted"})
 	})
 
@@ -118,10 +115,9 @@ var _ = ginkgo.Describe("RCPT", func() {
 		Commands: []string{"RCPT"},
 		Summary:  "A bare postmaster in mixed case (<pOsTmAsTeR>) is accepted.",
 	}, "answers RCPT TO:<pOsTmAsTeR> with 250", func(t *framework.T) {
-		s := t.Greeted()
-		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<pOsTmAsTeR>")
-		t.Expect(s, r, framework.Expectation{Pass: "250 251", Warn: "4yz",
+		t.Expect(s, r, framework.Expectation{Pass: "250 251",
 			Why: "RFC 5321 §4.1.1.3: the reserved mailbox Postmaster is case-insensitive"})
 	})
 
@@ -131,11 +127,9 @@ var _ = ginkgo.Describe("RCPT", func() {
 		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 		Summary: "POSTMASTER@domain in upper case is accepted for a served domain.",
 	}, "answers RCPT TO:<POSTMASTER@domain> with 250", func(t *framework.T) {
-		t.Mailbox()
-		s := t.Greeted()
-		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<POSTMASTER@" + t.Cfg.Domain() + ">")
-		t.Expect(s, r, framework.Expectation{Pass: "250 251", Warn: "4yz",
+		t.Expect(s, r, framework.Expectation{Pass: "250 251",
 			Why: "RFC 5321 §4.1.1.3: the local part postmaster is case-insensitive"})
 	})
 
@@ -219,3 +213,17 @@ var _ = ginkgo.Describe("RCPT", func() {
 		}
 	})
 })
+
+// postmasterSession opens a transaction for the postmaster specs. RFC 5321
+// §4.5.1 binds servers that deliver or relay mail: the configured mailbox
+// must be accepted first, or the server takes no mail from this client and
+// the rule does not apply (NOT APPLICABLE).
+func postmasterSession(t *framework.T) *framework.Session {
+	mbx := t.Mailbox()
+	s := t.Greeted()
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	if r, err := s.Try("RCPT TO:<" + mbx + ">"); err != nil || (r.Code != 250 && r.Code != 251) {
+		t.NotApplicable("the server refused the configured mailbox too (%s): it takes no mail from this client, so the postmaster rule of RFC 5321 §4.5.1 does not apply", r)
+	}
+	return s
+}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
-	"github.com/smtpspec/smtpspec/internal/wire"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -49,13 +48,13 @@ func replyRuleCheck(t *framework.T, battery []exchange) {
 	t.Checked()
 }
 
-// noExtraReply watches the silence window after the last reply: anything
-// arriving then is a reply no command asked for.
+// noExtraReply sends QUIT and counts the replies up to its 221: any before
+// it is a reply no command asked for.
 func noExtraReply(t *framework.T, s *framework.Session, why string) {
-	got, _ := s.Silence()
-	if len(got) > 0 {
-		t.Violation(framework.Finding{Sent: "(nothing: every command had its reply)", Expected: "no more octets (" + why + ")",
-			Actual: wire.Escape(got), Detail: "more reply lines arrived than the commands asked for"})
+	a := s.QuitAndCount()
+	if len(a.Replies) > 0 {
+		t.Violation(framework.Finding{Sent: "QUIT (every command before it had its reply)", Expected: "221 to QUIT, with no reply before it (" + why + ")",
+			Actual: a.String(), Detail: fmt.Sprintf("%d more replies arrived than the commands asked for", len(a.Replies))})
 	}
 	t.Checked()
 }

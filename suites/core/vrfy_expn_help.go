@@ -54,8 +54,13 @@ var _ = ginkgo.Describe("VRFY, EXPN and HELP", func() {
 		missing := s.Cmd("VRFY <" + t.Cfg.UnknownMailbox + ">")
 		r := s.Cmd("VRFY <" + mbx + ">")
 		switch {
-		case r.Class() == 2 && r.Code != 252, r.Code != missing.Code:
-			t.Checked() // VRFY verifies: it is not disabled
+		case missing.Code == 250:
+			// RFC 5321 §3.5.3: no 250 unless the address was verified. A
+			// catch-all domain may verify any name, so the 250 is wrong only
+			// if RCPT refuses the same mailbox as unknown.
+			vrfyFalse250(t, s, missing)
+		case r.Code != missing.Code:
+			t.Checked() // VRFY tells the mailboxes apart: it is not disabled
 		case r.Code == 252:
 			t.Checked()
 		case r.Code == 502:
@@ -63,10 +68,15 @@ var _ = ginkgo.Describe("VRFY, EXPN and HELP", func() {
 				Detail: "VRFY is disabled with 502 (RFC 5321 §3.5.3), where §7.3 asks for 252"})
 		case r.Code == 530 || r.Class() == 4:
 			t.NotApplicable("VRFY answered %d to both mailboxes (authentication or a temporary failure), so whether it is disabled cannot be told", r.Code)
-		default:
+		case r.Code == 250 || r.Code == 251 || r.Code == 550 || r.Code == 551 || r.Code == 553:
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: missing.String() + " and " + r.String(),
 				Expected: "252 when VRFY is disabled (RFC 5321 §7.3)",
-				Detail:   fmt.Sprintf("VRFY answers %d for both an existing and a missing mailbox: a disabled VRFY must answer 252", r.Code)})
+				Detail:   fmt.Sprintf("VRFY answers %d, a verification result, for both an existing and a missing mailbox: a disabled VRFY must answer 252", r.Code)})
+		default:
+			// 500, 501, 503, 504: not a verification result, so not what
+			// this requirement is about (RFC5321-4.5.1-vrfy-in-minimum-set
+			// and the §4.3.2 table judge those).
+			t.NotApplicable("VRFY answered %d to both mailboxes, which is not a verification result; other requirements judge it", r.Code)
 		}
 	})
 
@@ -257,3 +267,22 @@ var _ = ginkgo.Describe("VRFY, EXPN and HELP", func() {
 		t.Expect(s, r, framework.Expectation{Pass: "211 214 504", Warn: "502 500", Why: "RFC 5321 §4.1.1.8, §4.3.2: HELP with a topic gets 211, 214, or 504"})
 	})
 })
+
+// vrfyFalse250 judges a 250 to VRFY of a mailbox the suite believes
+// missing: a violation of RFC 5321 §3.5.3 when RCPT refuses that mailbox as
+// unknown, so the 250 cannot have come from a verification.
+func vrfyFalse250(t *framework.T, s *framework.Session, vrfy framework.Reply) {
+	vrfySent := "VRFY <" + t.Cfg.UnknownMailbox + ">"
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	r := s.Cmd("RCPT TO:<" + t.Cfg.UnknownMailbox + ">")
+	s.Cmd("RSET")
+	switch r.Code {
+	case 550, 551, 553:
+		t.Violation(framework.Finding{Sent: vrfySent + ", then MAIL and " + "RCPT TO:<" + t.Cfg.UnknownMailbox + ">",
+			Actual:   vrfy.String() + " to VRFY, " + r.String() + " to RCPT",
+			Expected: "no 250 to VRFY for a mailbox that does not exist (RFC 5321 §3.5.3: a server MUST NOT return 250 unless it has actually verified the address); 252 when VRFY is disabled (§7.3)",
+			Detail:   "VRFY claims the mailbox exists, while RCPT refuses it as unknown"})
+	default:
+		t.Checked() // the server accepts mail for it too (a catch-all)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type Session struct {
 	t        *T
 	c        *wire.Conn
 	Greeting Reply
+	// Ehlo is the reply to the EHLO of Greeted (its keywords say what the
+	// server offers), empty when the session was opened otherwise.
+	Ehlo     Reply
 	lastSent string
 	verb     string
 	greeted  bool // the first reply (the greeting) has been read
@@ -70,7 +74,7 @@ func (t *T) Dial() *Session {
 // must get 250.
 func (t *T) Greeted() *Session {
 	s := t.Dial()
-	s.Setup("EHLO "+t.Cfg.Helo, "250")
+	s.Ehlo = s.Setup("EHLO "+t.Cfg.Helo, "250")
 	return s
 }
 
@@ -95,7 +99,7 @@ func (s *Session) LastSent() string { return s.lastSent }
 // is a FAIL (RFC 5321 §3.8); use TrySend where a close is an observation.
 func (s *Session) Send(line string) {
 	if err := s.TrySend(line); err != nil {
-		s.t.Failf(s.sendFailure(err))
+		s.sendFailed(err)
 	}
 }
 
@@ -111,7 +115,7 @@ func (s *Session) TrySend(line string) error {
 // (for the §4.3.2 check), or "" when it answers nothing known.
 func (s *Session) SendRaw(b []byte, verb string) {
 	if err := s.TrySendRaw(b, verb); err != nil {
-		s.t.Failf(s.sendFailure(err))
+		s.sendFailed(err)
 	}
 }
 
@@ -125,25 +129,38 @@ func (s *Session) TrySendRaw(b []byte, verb string) error {
 	return s.c.SendRaw(b)
 }
 
-func (s *Session) sendFailure(err error) Finding {
-	return Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8", Sent: s.lastSent,
-		Detail: fmt.Sprintf("the server closed the connection before the suite could send: %v", err)}
+// sendFailed ends the spec after a write failed: the server closed the
+// connection. That is recorded under RFC 5321 §3.8 (WARN: §7.8 lets a
+// server close as a defence) and the spec cannot judge its own requirement.
+func (s *Session) sendFailed(err error) {
+	s.t.finding(Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8, §7.8", Sent: s.lastSent,
+		Detail: fmt.Sprintf("the server closed the connection before the suite could send: %v", err)}, Should)
+	s.t.Errorf("the server closed the connection before %s could be sent (%v)", s.lastSent, err)
 }
 
-// TryRead reads one reply and validates it, returning read errors (timeout,
-// close) as observations for the spec to judge.
+// TryRead reads one reply and validates it, returning a close to the spec
+// as an observation. A reply that does not come within the suite's timeout
+// ends the spec as ERROR (inconclusive: RFC 5321 §4.5.3.2 lets servers take
+// minutes), never FAIL; a reply that is not SMTP at all, or past the size
+// limit, is recorded under the reply-syntax rule it breaks, and the spec
+// cannot judge its own requirement (ERROR), unless that rule is its own.
 func (s *Session) TryRead() (Reply, error) {
+	start := time.Now()
 	r, err := s.c.ReadReply()
 	if err != nil {
 		var re *wire.ReadError
-		if errors.As(err, &re) && errors.Is(err, wire.ErrMalformed) {
-			s.t.Failf(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
-				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail})
-		}
-		if errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong) {
-			s.t.Failf(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
-				Actual: wire.Escape(re.Partial), Expected: "a reply of lines of at most 512 octets",
-				Detail: "the reply went past the suite's limit (" + re.Detail + "), far beyond the 512-octet reply line"})
+		switch {
+		case errors.As(err, &re) && errors.Is(err, wire.ErrMalformed):
+			s.t.finding(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
+				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail}, Must)
+			s.t.Errorf("the reply to %s is not an SMTP reply (finding RFC5321-4.2-code-syntax): %s", s.lastSent, wire.Escape(re.Partial))
+		case errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong):
+			s.t.finding(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
+				Actual: wire.Escape(truncate(re.Partial, 300)), Expected: "a reply of lines of at most 512 octets",
+				Detail: "the reply went past the suite's limit (" + re.Detail + "), far beyond the 512-octet reply line"}, Must)
+			s.t.Errorf("the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
+		case errors.Is(err, wire.ErrTimeout):
+			s.timeout(time.Since(start), re)
 		}
 		return r, err
 	}
@@ -155,12 +172,69 @@ func (s *Session) TryRead() (Reply, error) {
 	return r, nil
 }
 
-// Read reads one reply; a close or a timeout breaks RFC 5321 §4.2 (one reply
-// per command) or §3.8 (no close without QUIT or 421), so it is a FAIL.
+// timeout ends the spec after a reply did not come within the suite's
+// timeout. It is ERROR, naming RFC 5321 §4.5.3.2's budget for the command;
+// only a wait past that budget shows the server broke the one-reply rule.
+func (s *Session) timeout(waited time.Duration, re *wire.ReadError) {
+	what := "the greeting"
+	if s.greeted {
+		what = "the reply to " + s.lastSent
+	}
+	budget, section := rfcBudget(s.greeted, s.verb)
+	s.t.timedOut = true
+	partial := ""
+	if re != nil && len(re.Partial) > 0 {
+		partial = " (a partial reply arrived: " + wire.Escape(truncate(re.Partial, 300)) + ")"
+	}
+	if budget > 0 && waited >= budget {
+		s.t.finding(Finding{Rule: "RFC5321-4.2-one-reply-per-command", Cite: "RFC 5321 §4.2, " + section, Sent: s.lastSent,
+			Expected: fmt.Sprintf("a reply within %s (%s)", budget, section), Actual: "no complete reply after " + waited.Round(time.Second).String() + partial,
+			Detail: "the server did not reply within the time RFC 5321 §4.5.3.2 gives it"}, Must)
+		s.t.Errorf("no reply to %s within %s, past RFC 5321 §4.5.3.2's %s (finding RFC5321-4.2-one-reply-per-command)", s.lastSent, waited.Round(time.Second), budget)
+	}
+	allows := "gives no figure for this command"
+	if budget > 0 {
+		allows = fmt.Sprintf("lets a server take up to %s (%s)", budget, section)
+	}
+	s.t.Errorf("no reply: %s did not come within %s%s; RFC 5321 §4.5.3.2 %s; raise --timeout to wait longer",
+		what, s.c.ReplyTimeout(), partial, allows)
+}
+
+// rfcBudget returns the client timeout RFC 5321 §4.5.3.2 gives for the
+// reply to verb (or to the greeting), and the section that gives it; zero
+// where the RFC names no figure.
+func rfcBudget(greeted bool, verb string) (time.Duration, string) {
+	switch {
+	case !greeted:
+		return 5 * time.Minute, "§4.5.3.2.1"
+	case verb == "MAIL":
+		return 5 * time.Minute, "§4.5.3.2.2"
+	case verb == "RCPT":
+		return 5 * time.Minute, "§4.5.3.2.3"
+	case verb == "DATA":
+		return 2 * time.Minute, "§4.5.3.2.4"
+	case verb == "DATA-END":
+		return 10 * time.Minute, "§4.5.3.2.6"
+	}
+	return 0, ""
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
+	}
+	return b[:n]
+}
+
+// Read reads one reply. A timeout is ERROR (see TryRead). A close instead
+// of a reply is recorded under RFC 5321 §3.8 (a server may close as a
+// defence, §7.8, so it is a WARN there), and the spec cannot judge its own
+// requirement: ERROR. A 421 ends the spec as ERROR: the server is closing.
 func (s *Session) Read() Reply {
 	r, err := s.TryRead()
 	if err != nil {
-		s.t.Failf(s.readFailure(err))
+		s.t.finding(s.closeFinding(err), Should)
+		s.t.Errorf("the server closed the connection instead of answering %s (%v)", s.lastSent, err)
 	}
 	if r.Code == 421 {
 		s.t.Errorf("the server ended the session with 421 (%s) after %s", r, s.lastSent)
@@ -168,17 +242,10 @@ func (s *Session) Read() Reply {
 	return r
 }
 
-func (s *Session) readFailure(err error) Finding {
-	f := Finding{Sent: s.lastSent, Actual: err.Error()}
-	if errors.Is(err, wire.ErrClosed) {
-		f.Rule, f.Cite = "RFC5321-3.8-no-arbitrary-close", "RFC 5321 §3.8"
-		f.Detail = "the server closed the connection instead of replying"
-	} else {
-		f.Rule, f.Cite = "RFC5321-4.2-one-reply-per-command", "RFC 5321 §4.2"
-		f.Detail = fmt.Sprintf("no complete reply within %s", s.c.ReplyTimeout())
-	}
-	f.Expected = "one reply"
-	return f
+func (s *Session) closeFinding(err error) Finding {
+	return Finding{Rule: "RFC5321-3.8-no-arbitrary-close", Cite: "RFC 5321 §3.8, §7.8", Sent: s.lastSent,
+		Expected: "a reply (RFC 5321 §3.8: no close except after QUIT, 421 or a timeout; §7.8 tolerates closing as a defence)",
+		Actual:   err.Error(), Detail: "the server closed the connection instead of replying"}
 }
 
 // Cmd sends line and reads its reply (see Read).
@@ -208,6 +275,7 @@ func (s *Session) Setup(line string, ok CodeSet) Reply {
 		s.t.Errorf("precondition %s got no reply: %v", s.lastSent, err)
 	}
 	if !ok.Has(r.Code) {
+		s.t.policy(r)
 		s.t.Errorf("precondition %s answered %s, needed %s", s.lastSent, r, ok)
 	}
 	return r
@@ -225,14 +293,17 @@ func (s *Session) Silence() ([]byte, bool) {
 func (s *Session) WaitClose(d time.Duration) (bool, []byte) { return s.c.WaitClose(d) }
 
 // observe runs the reply validator and records the code for the command.
+// What the validator finds is recorded under the validator's own rules, not
+// as the verdict of the spec that happened to read the reply (a spec whose
+// own requirement is one of those rules judges it itself).
 func (s *Session) observe(r Reply) {
 	t := s.t
 	for _, v := range r.Violations {
-		f := Finding{Rule: v.Rule, Cite: v.Section, Sent: s.lastSent, Actual: r.String(), Detail: v.Detail}
-		if v.Severity == wire.Must {
-			t.Failf(f)
+		level := Must
+		if v.Severity != wire.Must {
+			level = Should
 		}
-		t.passiveWarn(f)
+		t.finding(Finding{Rule: v.Rule, Cite: v.Section, Sent: s.lastSent, Actual: r.String(), Detail: v.Detail}, level)
 	}
 	verb := s.verb
 	if verb == "" {
@@ -243,28 +314,16 @@ func (s *Session) observe(r Reply) {
 	// (RFC 5321 §3.1, RFC 7504 §3), outside the §4.3.2 table.
 	refused := s.Greeting.Code == 554 || s.Greeting.Code == 521
 	if allowed, rule, ok := AllowedCodes(verb); ok && !refused && !allowed.Has(r.Code) {
-		t.passiveWarn(Finding{Rule: rule, Cite: "RFC 5321 §4.3.2", Sent: s.lastSent, Actual: r.String(),
-			Expected: allowed.String(), Detail: fmt.Sprintf("%d is not a reply RFC 5321 §4.3.2 lists for %s", r.Code, verb)})
+		t.finding(Finding{Rule: rule, Cite: "RFC 5321 §4.3.2", Sent: s.lastSent, Actual: r.String(),
+			Expected: allowed.String(), Detail: fmt.Sprintf("%d is not a reply RFC 5321 §4.3.2 lists for %s", r.Code, verb)}, Should)
 	}
 	if (r.Code == 251 || r.Code == 551) && !forwardPath.MatchString(r.Text()) {
-		t.passiveWarn(Finding{Rule: "RFC5321-3.4-251-551-text", Cite: "RFC 5321 §3.4", Sent: s.lastSent, Actual: r.String(),
-			Detail: fmt.Sprintf("a %d reply must give the forward-path <...> in its text", r.Code)})
+		t.finding(Finding{Rule: "RFC5321-3.4-251-551-text", Cite: "RFC 5321 §3.4", Sent: s.lastSent, Actual: r.String(),
+			Detail: fmt.Sprintf("a %d reply must give the forward-path <...> in its text", r.Code)}, Should)
 	}
 }
 
 var forwardPath = regexp.MustCompile(`<[^<>\s]+@[^<>\s]+>`)
-
-// passiveWarn records a WARN found by the validator; unlike Warnf it does
-// not count as the spec having checked its own requirement.
-func (t *T) passiveWarn(f Finding) {
-	f.Verdict = Warn
-	for _, w := range t.warns {
-		if w.Rule == f.Rule && w.Actual == f.Actual {
-			return
-		}
-	}
-	t.warns = append(t.warns, f)
-}
 
 // verbOf returns the upper-cased first word of a command line, mapping
 // "DATA" sent as content terminator callers handle themselves.
@@ -278,4 +337,111 @@ func verbOf(line string) string {
 		v = v[:i]
 	}
 	return v
+}
+
+// maxAccounted bounds the replies Account reads before QUIT's.
+const maxAccounted = 64
+
+// Accounting is every reply a server sent between a stimulus and QUIT's
+// 221, in order: the way the suite tells how many replies a stimulus got
+// without listening for silence. 221 answers nothing but QUIT (RFC 5321
+// §4.1.1.10, §4.2.2), so it marks where the stimulus's replies end.
+type Accounting struct {
+	// Replies are the replies before QUIT's, in order.
+	Replies []Reply
+	// QuitAnswered: the 221 came.
+	QuitAnswered bool
+	// Closed: the server closed the connection before answering QUIT.
+	Closed bool
+}
+
+// Codes lists the codes of the replies, for evidence.
+func (a Accounting) Codes() string {
+	var parts []string
+	for _, r := range a.Replies {
+		parts = append(parts, strconv.Itoa(r.Code))
+	}
+	if a.QuitAnswered {
+		parts = append(parts, "221 (QUIT)")
+	}
+	if a.Closed {
+		parts = append(parts, "close")
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// String renders the replies in full, escaped.
+func (a Accounting) String() string {
+	var parts []string
+	for _, r := range a.Replies {
+		parts = append(parts, r.String())
+	}
+	if a.QuitAnswered {
+		parts = append(parts, "221 to QUIT")
+	}
+	if a.Closed {
+		parts = append(parts, "then the connection closed")
+	}
+	if len(parts) == 0 {
+		return "no reply"
+	}
+	return strings.Join(parts, " ")
+}
+
+// Account reads the first reply to what was sent last, then sends QUIT
+// and reads every reply up to QUIT's 221 or the close, each within the full
+// reply timeout (a timeout ends the spec as ERROR). Nothing is sent before
+// the first reply, so a server without PIPELINING sees no pipelined input.
+func (s *Session) Account() Accounting {
+	var a Accounting
+	s.verb = ""
+	r, err := s.TryRead()
+	if err != nil {
+		a.Closed = true
+		return a
+	}
+	a.Replies = append(a.Replies, r)
+	s.countToQuit(&a)
+	return a
+}
+
+// QuitAndCount sends QUIT and reads every reply up to its 221 or the close
+// (see Account): the replies the server still owed to what came before.
+func (s *Session) QuitAndCount() Accounting {
+	var a Accounting
+	s.countToQuit(&a)
+	return a
+}
+
+func (s *Session) countToQuit(a *Accounting) {
+	if err := s.TrySend("QUIT"); err != nil {
+		a.Closed = true
+	}
+	s.verb = ""
+	for len(a.Replies) < maxAccounted {
+		r, err := s.TryRead()
+		if err != nil {
+			a.Closed = true
+			return
+		}
+		if r.Code == 221 {
+			a.QuitAnswered = true
+			return
+		}
+		a.Replies = append(a.Replies, r)
+	}
+	s.t.Errorf("more than %d replies before QUIT's 221: %s", maxAccounted, a.Codes())
+}
+
+// Pause waits the configured --silence before the next write. It is part
+// of a stimulus (it gives a server the chance to act on a partial
+// sequence); no verdict may depend on what arrives meanwhile.
+func (s *Session) Pause() {
+	select {
+	case <-time.After(s.t.Cfg.Silence):
+	case <-s.t.Ctx.Done():
+	}
 }

@@ -42,9 +42,16 @@ type T struct {
 	Cfg      Config
 	Req      Requirement
 	sessions []*Session
-	warns    []Finding
-	checks   int
-	codes    CodeCounts
+	// warns are the findings about the spec's own requirement.
+	warns []Finding
+	// observations are findings under other rules (the reply validator's,
+	// RFC 5321 §3.8's close rule) made while the spec ran; they do not
+	// change its verdict and are reported once per rule and reply.
+	observations []Finding
+	checks       int
+	codes        CodeCounts
+	// timedOut: a reply did not come within the suite's timeout.
+	timedOut bool
 }
 
 // abort is the panic value T uses to end a spec after recording its verdict;
@@ -55,6 +62,9 @@ type abort struct {
 }
 
 func run(ctx context.Context, req Requirement, body func(t *T)) {
+	if n := consecutiveTimeouts.Load(); n >= timeoutBreakerLimit {
+		ginkgo.AbortSuite(fmt.Sprintf("target %s stopped answering: %d specs in a row got no reply within --timeout %s", current.Target, n, current.ReplyTimeout))
+	}
 	t := &T{Ctx: ctx, Cfg: current, Req: req, codes: CodeCounts{}}
 	ginkgo.AddReportEntry(EntryRequirement, req, ginkgo.ReportEntryVisibilityNever)
 	var stop *abort
@@ -80,6 +90,14 @@ func (t *T) finish(stop *abort) {
 	}
 	if len(t.codes) > 0 {
 		ginkgo.AddReportEntry(EntryCodes, t.codes, ginkgo.ReportEntryVisibilityNever)
+	}
+	if len(t.observations) > 0 {
+		ginkgo.AddReportEntry(EntryObservations, t.observations, ginkgo.ReportEntryVisibilityNever)
+	}
+	if t.timedOut {
+		consecutiveTimeouts.Add(1)
+	} else {
+		consecutiveTimeouts.Store(0)
 	}
 	var tr strings.Builder
 	for i, s := range t.sessions {
@@ -135,20 +153,84 @@ var consecutiveDialFailures atomic.Int32
 
 const breakerLimit = 3
 
+// consecutiveTimeouts counts specs in a row that ended because a reply did
+// not come within --timeout. At timeoutBreakerLimit the run stops (the
+// specs not run are NOT RUN): the run is bounded as a whole, not by cutting
+// each wait short of what RFC 5321 §4.5.3.2 allows.
+var consecutiveTimeouts atomic.Int32
+
+const timeoutBreakerLimit = 3
+
 // Checked records that the spec verified something and found it right.
 func (t *T) Checked() { t.checks++ }
 
-// Failf ends the spec with a FAIL: the server broke a requirement.
+// Failf ends the spec with a FAIL: the server broke the spec's own
+// requirement. Only a MUST-level requirement can FAIL: for a SHOULD, MAY or
+// descriptive one the finding is a WARN (RFC 2119 keywords decide the
+// verdict, not the spec). A finding under another rule is recorded as an
+// observation under that rule, and the spec, unable to judge its own, ends
+// as ERROR.
 func (t *T) Failf(f Finding) {
-	f.Verdict = Fail
-	if f.Rule == "" {
-		f.Rule = t.Req.ID
+	if f.Rule != "" && f.Rule != t.Req.ID {
+		t.finding(f, Must)
+		t.Errorf("%s: %s (recorded under %s)", f.Rule, firstLine(f.Detail), f.Rule)
 	}
+	if t.Req.Level != Must {
+		t.Warnf(f)
+		return
+	}
+	f.Verdict = Fail
+	f.Rule = t.Req.ID
 	if f.Cite == "" {
 		f.Cite = t.Req.Section
 	}
 	t.warns = append(t.warns, f)
 	panic(abort{verdict: Fail, message: t.failText(f)})
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// finding records f, found at the given level of its own rule. A finding
+// under the spec's own requirement is judged as the spec's (Violation);
+// any other is an observation under its rule, which leaves the spec's
+// verdict alone and is reported once per rule and reply.
+func (t *T) finding(f Finding, level Level) {
+	if f.Rule == t.Req.ID {
+		f.Rule = ""
+		t.Violation(f)
+		return
+	}
+	f.Verdict = Warn
+	if level == Must {
+		f.Verdict = Fail
+	}
+	for _, o := range t.observations {
+		if o.Rule == f.Rule && o.Actual == f.Actual && o.Sent == f.Sent {
+			return
+		}
+	}
+	t.observations = append(t.observations, f)
+}
+
+// policy ends the spec when r is a refusal that says nothing about the
+// requirement: 530 (authentication or TLS required first, RFC 4954 §6,
+// RFC 3207 §4) makes it NOT APPLICABLE; a 4yz (a temporary refusal: rate
+// limit, greylisting, resources) makes it ERROR. It returns for any other
+// reply.
+func (t *T) policy(r Reply) {
+	switch {
+	case r.Code == 530:
+		t.NotApplicable("the server requires authentication (or TLS) first: %s", r)
+	case r.Code == 421:
+		t.Errorf("the server ended the session with 421: %s", r)
+	case r.Class() == 4:
+		t.Errorf("temporary refusal (rate limit, greylisting or resources; RFC 5321 §4.2.1: try again later), which says nothing about the requirement: %s", r)
+	}
 }
 
 // Violation records a breach of the spec's own requirement: a FAIL for a
@@ -225,6 +307,7 @@ func (t *T) Expect(s *Session, r Reply, e Expectation) {
 		t.Warnf(Finding{Sent: s.LastSent(), Expected: e.expected(), Actual: r.String(),
 			Detail: fmt.Sprintf("%d is tolerated but not what the RFC asks for", r.Code)})
 	default:
+		t.policy(r)
 		t.Violation(Finding{Sent: s.LastSent(), Expected: e.expected(), Actual: r.String()})
 	}
 }

@@ -24,6 +24,9 @@ const (
 	EntryFinding     = "smtpspec.finding"
 	EntryTranscript  = "smtpspec.transcript"
 	EntryCodes       = "smtpspec.codes"
+	// EntryObservations holds the findings under other rules (the reply
+	// validator's) made while a spec ran.
+	EntryObservations = "smtpspec.observations"
 )
 
 // Finding is one observation that makes a spec something other than a PASS:
