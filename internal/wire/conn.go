@@ -31,6 +31,9 @@ type ReadError struct {
 	Err     error  // one of ErrTimeout, ErrClosed, ErrReplyTooLong, ErrMalformed
 	Partial []byte // octets received before the error
 	Detail  string // what exactly was wrong, for ErrMalformed
+	// Lines: ErrReplyTooLong because of the number of lines, not a line's
+	// length.
+	Lines bool
 }
 
 func (e *ReadError) Error() string {
@@ -213,11 +216,15 @@ func (c *Conn) readReply() (Reply, error) {
 				Detail: fmt.Sprintf("line %d carries code %03d, the first line %03d", n, p.code, r.Code)})
 		}
 		r.Lines = append(r.Lines, p.text)
+		if len(r.Lines) == ManyLines+1 {
+			r.Violations = append(r.Violations, Violation{Rule: "RFC5321-4.5.3.1-reply-lines-200", Section: "RFC 5321 §4.5.3.1", Severity: Should,
+				Detail: fmt.Sprintf("the reply has more than %d lines", ManyLines)})
+		}
 		if p.sep != '-' {
 			return r, nil
 		}
 		if len(r.Lines) >= c.opts.Limits.MaxLines {
-			return r, &ReadError{Err: ErrReplyTooLong, Partial: r.Raw, Detail: fmt.Sprintf("more than %d lines", c.opts.Limits.MaxLines)}
+			return r, &ReadError{Err: ErrReplyTooLong, Partial: r.Raw, Detail: fmt.Sprintf("more than %d lines", c.opts.Limits.MaxLines), Lines: true}
 		}
 	}
 }

@@ -24,7 +24,7 @@ const (
 // sendMessage sends a small test message after a 354 and reads the reply to
 // the final dot.
 func sendMessage(s *framework.Session, id string) framework.Reply {
-	s.SendRaw(scenarios.MessageData(id, "smtpspec test message\r\n", false), "DATA-END")
+	s.SendRaw(scenarios.MessageData(framework.Envelope(), id, "smtpspec test message\r\n", false), "DATA-END")
 	return s.Read()
 }
 
@@ -42,7 +42,7 @@ var _ = ginkgo.Describe("DATA", func() {
 		t.Expect(s, r, framework.Expectation{Pass: "354", Why: "RFC 5321 §3.3, §4.3.2: DATA after an accepted RCPT gets 354"})
 		// The data and its end in one write; then the replies are counted
 		// up to QUIT's 221: one for the message, none for the NOOP line.
-		s.SendRaw([]byte(scenarios.Headers("RFC5321-3.3-data-354")+"NOOP\r\n.\r\n"), "DATA-END")
+		s.SendRaw([]byte(scenarios.Headers(framework.Envelope(), "RFC5321-3.3-data-354")+"NOOP\r\n.\r\n"), "DATA-END")
 		a := s.Account()
 		if len(a.Replies) != 1 {
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(),
@@ -104,7 +104,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "answers data ending in <CRLF>. and, after a pause, CRLF with one reply", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw([]byte(scenarios.Headers("RFC5321-4.1.1.4-eod-crlf-dot-crlf")+"body\r\n."), "")
+		s.SendRaw([]byte(scenarios.Headers(framework.Envelope(), "RFC5321-4.1.1.4-eod-crlf-dot-crlf")+"body\r\n."), "")
 		// The pause gives a server that ends the data at "<CRLF>." the
 		// chance to do so; the verdict comes from the replies counted, not
 		// from the pause: such a server reads the final CRLF as an empty
@@ -129,7 +129,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "answers data holding <LF>.<LF> and a NOOP line with one reply", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		endOfDataProbe(t, s, scenarios.Headers("RFC5321-4.1.1.4-lf-dot-lf-not-eod")+"x\n.\nNOOP\r\n")
+		endOfDataProbe(t, s, scenarios.Headers(framework.Envelope(), "RFC5321-4.1.1.4-lf-dot-lf-not-eod")+"x\n.\nNOOP\r\n")
 	})
 
 	// RFC 5321 §4.5.2: a line of more than one character starting with a
@@ -143,7 +143,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	}, "takes a message with dot-stuffed lines with one reply, then NOOP with 250", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw(scenarios.MessageData("RFC5321-4.5.2-dot-stuffing-wire", "..hidden\r\n...\r\n..\r\nafter the stuffed lines\r\n", true), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.5.2-dot-stuffing-wire", "..hidden\r\n...\r\n..\r\nafter the stuffed lines\r\n", true), "DATA-END")
 		r := s.Read()
 		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.2: the stuffed lines are data and the message is complete"})
 		r = s.Cmd("NOOP")
@@ -161,7 +161,7 @@ var _ = ginkgo.Describe("DATA", func() {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
 		body := strings.Repeat("x", textLineOctets) + "\r\n" + ".." + strings.Repeat("y", textLineOctets-1) + "\r\n"
-		s.SendRaw(scenarios.MessageData("RFC5321-4.5.3.1.6-text-line-1000", body, true), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.5.3.1.6-text-line-1000", body, true), "DATA-END")
 		r := s.Read()
 		t.Expect(s, r, framework.Expectation{Pass: "250", Warn: "4yz", Why: "RFC 5321 §4.5.3.1.6: 1000-octet text lines must be received"})
 	})
@@ -211,7 +211,7 @@ var _ = ginkgo.Describe("DATA", func() {
 			t.NotApplicable("needs two accepted recipients; RCPT TO:<%s> got %s", second, r)
 		}
 		s.Setup("DATA", "354")
-		s.SendRaw(scenarios.MessageData("RFC5321-4.1.1.4-single-final-reply", "smtpspec test message\r\n", false), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.1.1.4-single-final-reply", "smtpspec test message\r\n", false), "DATA-END")
 		a := s.Account()
 		if len(a.Replies) != 1 {
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(),
@@ -258,7 +258,7 @@ var _ = ginkgo.Describe("DATA", func() {
 // 76 octets.
 func content64K(id string) string {
 	var b strings.Builder
-	b.WriteString(scenarios.Headers(id))
+	b.WriteString(scenarios.Headers(framework.Envelope(), id))
 	line := strings.Repeat("x", 74) + "\r\n"
 	for minContentOctets-b.Len() >= len(line)+2 {
 		b.WriteString(line)

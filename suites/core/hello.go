@@ -213,7 +213,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 			probes[4].keyword = ""
 			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 			s.Setup("RCPT TO:<"+t.Cfg.Mailbox+">", "250 251")
-			msg := scenarios.Headers(t.Req.ID) + "smtpspec conformance test message.\r\n"
+			msg := scenarios.Headers(framework.Envelope(), t.Req.ID) + "smtpspec conformance test message.\r\n"
 			s.SendRaw([]byte(fmt.Sprintf("BDAT %d LAST\r\n%s", len(msg), msg)), "BDAT")
 			if r := s.Read(); r.Code == 500 || r.Code == 502 {
 				t.Violation(framework.Finding{Sent: "EHLO, MAIL, RCPT, then " + s.LastSent(), Actual: r.String(),
@@ -287,7 +287,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		case r.Code != 354:
 			t.Errorf("DATA after the refused EHLO got %s", r)
 		}
-		s.SendRaw(scenarios.MessageData(t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
 		s.Read()
 		t.Checked()
 	})
@@ -400,7 +400,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 				t.Errorf("%s got %s, where the upper-case form gets %s", s.LastSent(), r, st.ok)
 			}
 		}
-		s.SendRaw(scenarios.MessageData(t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), t.Req.ID, "smtpspec conformance test message.\r\n", false), "DATA-END")
 		s.Read()
 		t.Checked()
 	})

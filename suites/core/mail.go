@@ -221,7 +221,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	}, "answers DATA after a finished message and a new MAIL with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw(scenarios.MessageData("RFC5321-4.1.1.2-mail-clears-buffers", "Test message.\r\n", false), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.1.1.2-mail-clears-buffers", "Test message.\r\n", false), "DATA-END")
 		if r := s.Read(); r.Code != 250 {
 			t.Errorf("the test message to the mailbox got %s, needed 250", r)
 		}

@@ -110,7 +110,7 @@ var _ = ginkgo.Describe("Sequencing", func() {
 	}, "answers DATA right after a finished message with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		s.SendRaw(scenarios.MessageData("RFC5321-4.1.4-data-after-message", "Test message.\r\n", false), "DATA-END")
+		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.1.4-data-after-message", "Test message.\r\n", false), "DATA-END")
 		if r := s.Read(); r.Code != 250 {
 			t.Errorf("the test message to the mailbox got %s, needed 250", r)
 		}

@@ -61,9 +61,9 @@ func smuggleProbe(t *framework.T, id, variant string) {
 	mbx := t.Mailbox()
 	s := t.Transaction()
 	s.Setup("DATA", "354")
-	payload := scenarios.Headers(id) + "body" + variant +
+	payload := scenarios.Headers(framework.Envelope(), id) + "body" + variant +
 		"MAIL FROM:<" + t.Cfg.Sender + ">\r\nRCPT TO:<" + mbx + ">\r\nDATA\r\n" +
-		scenarios.Headers("SMUGGLED "+id) + "x\r\n"
+		scenarios.Headers(framework.Envelope(), "SMUGGLED "+id) + "x\r\n"
 	endOfDataProbe(t, s, payload)
 }
 
@@ -136,7 +136,7 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	}, "gives exactly one reply to a message holding a 1 MiB line", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
-		body := scenarios.Headers("SEC-HUGE-DATA-LINE") + strings.Repeat("x", 1<<20)
+		body := scenarios.Headers(framework.Envelope(), "SEC-HUGE-DATA-LINE") + strings.Repeat("x", 1<<20)
 		sent := fmt.Sprintf("a message whose body is one line of 1 MiB of \"x\" (%d octets before \"\\r\\n.\\r\\n\")", len(body))
 		// The line goes out raw; the terminator through the session, so
 		// that the reply is checked as the reply to the end of the data.

@@ -1,6 +1,8 @@
 package framework
 
 import (
+	"github.com/smtpspec/smtpspec/scenarios"
+
 	"fmt"
 	"strings"
 	"time"
@@ -79,3 +81,9 @@ func Configure(c Config) {
 
 // Current returns the configuration of this run.
 func Current() Config { return current }
+
+// Envelope is the sender and recipient the test messages of this run name
+// in their header fields.
+func Envelope() scenarios.Envelope {
+	return scenarios.Envelope{From: current.Sender, To: current.Mailbox}
+}

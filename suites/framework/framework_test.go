@@ -55,3 +55,51 @@ func TestConfigure(t *testing.T) {
 	g.Expect(Current().ForeignRecipient).To(HaveSuffix("@example.net"))
 	g.Expect(Current().Domain()).To(Equal("example.test"))
 }
+
+// TestLevelCapsVerdict: only a MUST-level requirement can FAIL. The same
+// violation of a SHOULD, MAY or descriptive requirement is a WARN, whatever
+// the spec calls (RFC 2119: only MUST, MUST NOT, REQUIRED and SHALL are
+// absolute).
+func TestLevelCapsVerdict(t *testing.T) {
+	g := NewWithT(t)
+	for _, tc := range []struct {
+		level Level
+		want  Verdict
+	}{{Must, Fail}, {Should, Warn}, {May, Warn}} {
+		st := &T{Req: Requirement{ID: "RFC5321-0-x", Level: tc.level}, codes: CodeCounts{}}
+		var stopped *abort
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					a := r.(abort)
+					stopped = &a
+				}
+			}()
+			st.Failf(Finding{Detail: "broken"})
+		}()
+		g.Expect(st.warns).To(HaveLen(1), "level %s", tc.level)
+		g.Expect(st.warns[0].Verdict).To(Equal(tc.want), "level %s", tc.level)
+		if tc.want == Fail {
+			g.Expect(stopped).NotTo(BeNil())
+			g.Expect(stopped.verdict).To(Equal(Fail))
+		} else {
+			g.Expect(stopped).To(BeNil(), "a WARN lets the spec go on")
+		}
+	}
+}
+
+// TestFindingsUnderOtherRules: a finding under another rule is recorded
+// once as an observation under that rule, and does not become the spec's
+// verdict.
+func TestFindingsUnderOtherRules(t *testing.T) {
+	g := NewWithT(t)
+	st := &T{Req: Requirement{ID: "RFC5321-0-x", Level: Must}, codes: CodeCounts{}}
+	f := Finding{Rule: "RFC5321-4.2-code-syntax", Sent: `"NOOP\r\n"`, Actual: `"25O ok\r\n"`}
+	st.finding(f, Must)
+	st.finding(f, Must)
+	st.finding(Finding{Rule: "RFC5321-4.3.2-help-codes", Sent: `"HELP\r\n"`, Actual: `"250 ok\r\n"`}, Should)
+	g.Expect(st.warns).To(BeEmpty(), "the spec's own verdict is untouched")
+	g.Expect(st.observations).To(HaveLen(2), "one observation per rule and reply")
+	g.Expect(st.observations[0].Verdict).To(Equal(Fail))
+	g.Expect(st.observations[1].Verdict).To(Equal(Warn))
+}

@@ -154,6 +154,11 @@ func (s *Session) TryRead() (Reply, error) {
 			s.t.finding(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
 				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail}, Must)
 			s.t.Errorf("the reply to %s is not an SMTP reply (finding RFC5321-4.2-code-syntax): %s", s.lastSent, wire.Escape(re.Partial))
+		case errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong) && re.Lines:
+			s.t.finding(Finding{Rule: "RFC5321-4.5.3.1-reply-lines-200", Cite: "RFC 5321 §4.5.3.1", Sent: s.lastSent,
+				Actual: wire.Escape(truncate(re.Partial, 300)), Expected: fmt.Sprintf("a reply of at most %d lines", wire.ManyLines),
+				Detail: "the reply went past the suite's limit (" + re.Detail + ")"}, Should)
+			s.t.Errorf("the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
 		case errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong):
 			s.t.finding(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
 				Actual: wire.Escape(truncate(re.Partial, 300)), Expected: "a reply of lines of at most 512 octets",
