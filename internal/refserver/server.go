@@ -23,6 +23,14 @@
 //     §4.5.4.2 (concurrent sessions), App. F (TURN, SEND, SOML, SAML)
 //   - RFC 1870 (SIZE), RFC 2920 (PIPELINING), RFC 6152 (8BITMIME)
 //
+// Besides the faults, Config has behaviour modes that change when and how
+// the server answers but not what it answers (reply delays, a tarpit, a
+// server that never answers) or that add the recommended defence against
+// SMTP smuggling (421 and close on a bare CR or LF in the mail data). They
+// let the self-tests prove the suite's verdict rules: judge by the replies
+// counted, never by a short silence; wait for slow servers; accept a
+// defensive close.
+//
 // Files by area: server.go (Config, Start, listener, message store, fault
 // registry), session.go (greeting, line reader, dispatch), hello.go,
 // address.go, mail.go, rcpt.go, data.go and misc.go. A fault is declared in
