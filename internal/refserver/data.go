@@ -3,6 +3,7 @@ package refserver
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 )
@@ -156,13 +157,19 @@ func (s *session) afterMessage(msg Message) error {
 // buffered, and reading goes on to the terminator (RFC 1870 §4; the size
 // counts unstuffed octets and CRLFs, RFC 1870 §5). refusal is the reply
 // refusing the message, or "" when it is taken.
+//
+// With Config.RejectBareLineEndsInData on, a bare CR or LF ends the session
+// instead (closeOnBare), and the end-of-data faults are inert.
 func (s *session) readData() (data []byte, refusal string, err error) {
+	s.inData = true
+	defer func() { s.inData = false }()
 	limit := s.cfg.MaxMessageSize
 	tooBig, bare, lineTooLong := false, false, false
 	for {
-		if s.has(faultEOD) && s.r.Buffered() == 1 {
+		if s.eodFault(faultEOD) && s.r.Buffered() == 1 {
 			if b, _ := s.r.Peek(1); b[0] == '.' {
 				s.r.Discard(1)
+				s.falseEOD = true
 				break
 			}
 		}
@@ -172,6 +179,9 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			lineLimit = int(limit) - len(data) + 3
 		}
 		line, long, err := s.readLine(lineLimit)
+		if errors.Is(err, errBareLF) || errors.Is(err, errBareCR) {
+			return nil, "", s.closeOnBare(err)
+		}
 		if err != nil {
 			return nil, "", err
 		}
@@ -196,7 +206,8 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			}
 			continue
 		}
-		if s.has(faultDotStuffing) && string(line) == ".." {
+		if s.eodFault(faultDotStuffing) && string(line) == ".." {
+			s.falseEOD = true
 			break
 		}
 		lines, last := s.faultyLineEnds(line)
@@ -220,6 +231,7 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			}
 		}
 		if last {
+			s.falseEOD = true
 			break
 		}
 	}
@@ -242,14 +254,14 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 // a line ending to line. It returns the data lines line stands for (just
 // line when no fault triggers), and whether the data ends with them.
 func (s *session) faultyLineEnds(line []byte) (lines [][]byte, last bool) {
-	if s.has(faultLFDotLF) {
+	if s.eodFault(faultLFDotLF) {
 		if i := bareLFDotLF(line); i >= 0 && !bytes.HasPrefix(line[i+3:], []byte("MAIL")) {
 			s.unread(append(append([]byte(nil), line[i+3:]...), '\r', '\n'))
 			return [][]byte{line[:i]}, true
 		}
 	}
 	for _, v := range smuggleVariants {
-		if s.has(v.fault) {
+		if s.eodFault(v.fault) {
 			if n, ok := s.smuggled(line, v.seq); ok {
 				if n < 0 {
 					return nil, true
@@ -259,6 +271,29 @@ func (s *session) faultyLineEnds(line []byte) (lines [][]byte, last bool) {
 		}
 	}
 	return [][]byte{line}, false
+}
+
+// eodFault reports whether f, a fault that ends the mail data at a
+// look-alike, is on: Config.RejectBareLineEndsInData turns these faults off,
+// so that the data ends only at <CRLF>.<CRLF>.
+func (s *session) eodFault(f *fault) bool {
+	return s.has(f) && !s.cfg.RejectBareLineEndsInData
+}
+
+// closeOnBare answers a bare LF or CR in the mail data (errBareLF or
+// errBareCR) with 421 and ends the session (Config.RejectBareLineEndsInData;
+// RFC 5321 §2.3.8, §3.8). The message is dropped; the caller clears the
+// transaction. errQuit makes the session half-close and linger, so that the
+// 421 is not lost to a reset while input is still arriving.
+func (s *session) closeOnBare(bare error) error {
+	what := "linefeed (LF)"
+	if errors.Is(bare, errBareCR) {
+		what = "carriage return (CR)"
+	}
+	if err := s.reply("421 4.5.0 " + s.cfg.Hostname + " Bare " + what + " not allowed"); err != nil {
+		return err
+	}
+	return errQuit
 }
 
 // smuggled looks for seq followed by "MAIL FROM:" in the octets around line:

@@ -23,6 +23,14 @@
 //     §4.5.4.2 (concurrent sessions), App. F (TURN, SEND, SOML, SAML)
 //   - RFC 1870 (SIZE), RFC 2920 (PIPELINING), RFC 6152 (8BITMIME)
 //
+// Besides the faults, Config has behaviour modes that change when and how
+// the server answers but not what it answers (reply delays, a tarpit, a
+// server that never answers) or that add the recommended defence against
+// SMTP smuggling (421 and close on a bare CR or LF in the mail data). They
+// let the self-tests prove the suite's verdict rules: judge by the replies
+// counted, never by a short silence; wait for slow servers; accept a
+// defensive close.
+//
 // Files by area: server.go (Config, Start, listener, message store, fault
 // registry), session.go (greeting, line reader, dispatch), hello.go,
 // address.go, mail.go, rcpt.go, data.go and misc.go. A fault is declared in
@@ -63,6 +71,10 @@ const (
 	DefaultMaxRecipients = 1000
 	// DefaultMaxMessageSize is the advertised SIZE (10 MiB).
 	DefaultMaxMessageSize int64 = 10 << 20
+	// DefaultTarpitBase is the first tarpit delay (Config.TarpitBase).
+	DefaultTarpitBase = time.Second
+	// tarpitMaxShift caps the tarpit delay at 16 times its base.
+	tarpitMaxShift = 4
 
 	// minRecipients: RFC 5321 §4.5.3.1.8 requires at least 100 buffered
 	// recipients.
@@ -115,6 +127,69 @@ type Config struct {
 	// SIZE (RFC 1870), DefaultMaxMessageSize when zero; at least 65536
 	// (RFC 5321 §4.5.3.1.7) and at most 64 MiB (the store's cap).
 	MaxMessageSize int64
+
+	// The behaviour modes below change how and when the server answers,
+	// not what it answers, so that the suite's verdict rules can be proved
+	// against servers that are slow, defensive or silent. Each is off in
+	// the zero value. Negative durations are rejected by Start.
+
+	// FalseEODReplyDelay delays, in a session where an end-of-data fault
+	// has taken a look-alike for the end of the mail data, every reply from
+	// that point on (the reply to the cut-short message included) by this
+	// much, each reply on its own. The end-of-data faults are the SEC-SMUG-*
+	// faults, RFC5321-4.1.1.4-lf-dot-lf-not-eod,
+	// RFC5321-4.1.1.4-eod-crlf-dot-crlf and RFC5321-4.5.2-dot-stuffing-wire.
+	// It proves that the smuggling specs judge by the replies they count and
+	// not by a short silence window (catalogue §0.2 and §13.1: "it does not
+	// matter how late these replies come"): a server open to smuggling whose
+	// replies after the false end of data come 2–3 s late must still FAIL.
+	// RFC 5321 §4.5.3.2 lets a server take minutes over any reply, so a late
+	// reply proves nothing.
+	FalseEODReplyDelay time.Duration
+
+	// RejectBareLineEndsInData makes the server, inside the mail data (after
+	// the 354), answer a bare LF with "421 4.5.0 <Hostname> Bare linefeed
+	// (LF) not allowed" and a bare CR (one not followed by LF) with "421
+	// 4.5.0 <Hostname> Bare carriage return (CR) not allowed", as soon as it
+	// reads it, and close the connection (after the usual half-close and
+	// linger, so that the reply is not lost to a reset). The message is
+	// dropped. CRLF never triggers it. With it on, the end-of-data faults
+	// listed under FalseEODReplyDelay are inert: the data ends only at
+	// <CRLF>.<CRLF>. This is the recommended defence against SMTP smuggling
+	// (RFC 5321 §2.3.8: CRLF is the only line ending; §4.1.1.4; §3.8: a 421
+	// may close the session); it proves that the SEC-SMUG-* and bare-LF
+	// specs PASS an early 4yz/5yz refusal followed by a close (catalogue
+	// §0.2, §13.1). Command lines are not affected.
+	RejectBareLineEndsInData bool
+
+	// Tarpit makes the server slow down a client that makes errors, as real
+	// MTAs do (RFC 5321 §7.8 lets a server defend itself; catalogue §0.2:
+	// tarpits are conformant). The server counts the 4yz and 5yz replies it
+	// sends in the session; the reply that is the third error and every
+	// reply after it (errors or not) is delayed by TarpitBase·2^(n-3),
+	// where n is the number of errors sent so far, this reply included,
+	// capped at 16·TarpitBase: with the default, the third error waits 1 s,
+	// the fourth 2 s, then 4 s, 8 s, and 16 s from the seventh on. What the
+	// server answers is unchanged. It proves that the suite waits for
+	// tarpitted replies instead of judging them missing.
+	Tarpit bool
+	// TarpitBase is the first tarpit delay, DefaultTarpitBase when zero.
+	// It is used only when Tarpit is on.
+	TarpitBase time.Duration
+
+	// SilentAfterGreeting makes the server send its greeting (220, or 554
+	// in ModeRefuse) and then read and discard everything without ever
+	// answering, until the client closes, the idle timeout (5 minutes,
+	// RFC 5321 §4.5.3.2.7; then it closes without a 421) or Server.Close.
+	// It proves that the suite reports a server that does not answer as
+	// ERROR (no reply within the timeout), never as FAIL or PASS.
+	SilentAfterGreeting bool
+
+	// ReplyDelay delays every reply, the greeting and 421s included, by
+	// this much (on top of the delays above). It is for benchmarks of
+	// serial against parallel runs: RFC 5321 §4.5.3.2 lets a server be
+	// slow, so it changes no verdict.
+	ReplyDelay time.Duration
 }
 
 // Message is one message the server accepted.
@@ -139,6 +214,7 @@ type Server struct {
 	faults map[*fault]bool
 	ln     net.Listener
 	wg     sync.WaitGroup
+	done   chan struct{} // closed by Close: ends the reply delays at once
 
 	mu       sync.Mutex
 	closed   bool
@@ -216,7 +292,7 @@ func Start(cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, fmt.Errorf("refserver: %s resolved to %s, which is not a loopback address", cfg.Addr, ln.Addr())
 	}
-	s := &Server{cfg: cfg, faults: faults, ln: ln, sessions: map[net.Conn]struct{}{}}
+	s := &Server{cfg: cfg, faults: faults, ln: ln, done: make(chan struct{}), sessions: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -287,6 +363,17 @@ func (c *Config) normalise() error {
 	case c.MaxMessageSize > maxStoreBytes:
 		return fmt.Errorf("refserver: MaxMessageSize %d is above the store's cap of %d octets", c.MaxMessageSize, maxStoreBytes)
 	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"FalseEODReplyDelay", c.FalseEODReplyDelay}, {"TarpitBase", c.TarpitBase}, {"ReplyDelay", c.ReplyDelay}} {
+		if d.v < 0 {
+			return fmt.Errorf("refserver: %s %v is negative", d.name, d.v)
+		}
+	}
+	if c.Tarpit && c.TarpitBase == 0 {
+		c.TarpitBase = DefaultTarpitBase
+	}
 	c.Faults = append([]string(nil), c.Faults...)
 	return nil
 }
@@ -298,6 +385,7 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // the server's goroutines have ended. Calling it again returns nil.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		close(s.done)
 		s.mu.Lock()
 		s.closed = true
 		for c := range s.sessions {

@@ -56,6 +56,12 @@ type session struct {
 	unknown    bool            // the line being handled is an unrecognised verb
 	unknownRun int             // unrecognised verbs in a row before this line
 	quietSeq   int             // place among the silent sessions; 0 when not counted
+
+	// State of the behaviour modes (Config.FalseEODReplyDelay, Tarpit and
+	// RejectBareLineEndsInData).
+	falseEOD   bool // an end-of-data fault took a look-alike for the end of the data
+	tarpitErrs int  // 4yz and 5yz replies sent in the session
+	inData     bool // reading mail data: readLine refuses bare CR and LF
 }
 
 // deadlineConn refreshes the idle deadline before every read and write, so
@@ -119,6 +125,12 @@ func (s *session) run(busy bool) {
 			return
 		}
 	}
+	if s.cfg.SilentAfterGreeting {
+		// Read and ignore everything until the client closes, the idle
+		// timeout or Server.Close; never answer, not even with a 421.
+		io.Copy(io.Discard, s.r)
+		return
+	}
 	for {
 		line, long, err := s.readLine(s.lineLimit())
 		if err == nil {
@@ -159,11 +171,20 @@ func (s *session) linger() {
 	}
 }
 
+// Errors of readLine when Config.RejectBareLineEndsInData is on and the
+// mail data holds a bare LF or a bare CR.
+var (
+	errBareLF = errors.New("refserver: bare LF in mail data")
+	errBareCR = errors.New("refserver: bare CR in mail data")
+)
+
 // readLine reads one line ended by CRLF. RFC 5321 §2.3.8: CRLF is the only
 // line terminator, so a bare CR or bare LF stays inside the line. The
 // returned line excludes the CRLF. If the line, CRLF included, is longer
 // than limit octets, the rest of it is read and discarded without being
-// buffered, and long is true.
+// buffered, and long is true. While s.inData is set and
+// Config.RejectBareLineEndsInData is on, a bare LF or CR ends the read at
+// once with errBareLF or errBareCR.
 func (s *session) readLine(limit int) (line []byte, long bool, err error) {
 	var buf []byte
 	n := 0
@@ -171,6 +192,11 @@ func (s *session) readLine(limit int) (line []byte, long bool, err error) {
 	for {
 		chunk, err := s.r.ReadSlice('\n')
 		n += len(chunk)
+		if s.inData && s.cfg.RejectBareLineEndsInData {
+			if bare := bareLineEnd(chunk, prevCR); bare != nil {
+				return nil, false, bare
+			}
+		}
 		if !long {
 			if n > limit {
 				long, buf = true, nil
@@ -195,10 +221,61 @@ func (s *session) readLine(limit int) (line []byte, long bool, err error) {
 	}
 }
 
+// bareLineEnd returns errBareLF or errBareCR if chunk, a piece of input
+// read up to an LF or a full buffer, holds a bare LF or a bare CR, or nil.
+// prevCR means the previous piece of the line ended with CR. A CR at the end
+// of chunk is judged with the next piece.
+func bareLineEnd(chunk []byte, prevCR bool) error {
+	for i, b := range chunk {
+		switch {
+		case i == 0 && prevCR && b != '\n':
+			return errBareCR
+		case b == '\n' && (i == 0 && !prevCR || i > 0 && chunk[i-1] != '\r'):
+			return errBareLF
+		case b == '\r' && i+1 < len(chunk) && chunk[i+1] != '\n':
+			return errBareCR
+		}
+	}
+	return nil
+}
+
+// delayReply waits before a reply whose code is code, as the behaviour
+// modes ask: Config.ReplyDelay always, Config.FalseEODReplyDelay once an
+// end-of-data fault has fired, and the tarpit once the session has sent
+// two errors. It returns net.ErrClosed if Server.Close ends the wait.
+func (s *session) delayReply(code string) error {
+	d := s.cfg.ReplyDelay
+	if s.falseEOD {
+		d += s.cfg.FalseEODReplyDelay
+	}
+	if s.cfg.Tarpit {
+		if code[0] == '4' || code[0] == '5' {
+			s.tarpitErrs++
+		}
+		if s.tarpitErrs >= 3 {
+			d += s.cfg.TarpitBase << min(s.tarpitErrs-3, tarpitMaxShift)
+		}
+	}
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-s.srv.done:
+		return net.ErrClosed
+	}
+}
+
 // reply sends one single-line reply, flushing it at once: RFC 2920 §3.2
 // forbids holding back the replies to synchronising commands, and flushing
 // every reply is the simplest way to honour that.
 func (s *session) reply(line string) error {
+	if err := s.delayReply(line[:3]); err != nil {
+		return err
+	}
 	s.lastCode = line[:3]
 	s.w.WriteString(line)
 	s.w.WriteString("\r\n")
@@ -208,6 +285,9 @@ func (s *session) reply(line string) error {
 // replyLines sends a multiline reply (RFC 5321 §4.2.1): every line but the
 // last has a hyphen after the code.
 func (s *session) replyLines(code string, lines []string) error {
+	if err := s.delayReply(code); err != nil {
+		return err
+	}
 	s.lastCode = code
 	for i, l := range lines {
 		sep := "-"
@@ -591,6 +671,9 @@ func (s *session) splitFault(line []byte, long bool) [][]byte {
 func (s *session) cmdUnknown(verb string) error {
 	s.unknown = true
 	if uf, ok := unknownVerbFaults[verb]; ok && s.has(uf.f) {
+		if err := s.delayReply(uf.raw[:3]); err != nil {
+			return err
+		}
 		s.lastCode = uf.raw[:3]
 		s.w.WriteString(uf.raw)
 		return s.w.Flush()
