@@ -42,7 +42,7 @@ var (
 	faultContent64K = newFault("RFC5321-4.5.3.1.7-content-64k",
 		"refuses messages of 64K to 128K octets with 552, as if its limit were below the 64K minimum")
 	faultSingleFinal = newFault("RFC5321-4.1.1.4-single-final-reply",
-		"gives one 250 per recipient after the end of data when the same mailbox was given twice")
+		"gives one 250 per recipient after the end of data, where SMTP gives one reply per message")
 	faultBuffersCleared = newFault("RFC5321-4.1.1.4-buffers-cleared",
 		"keeps the sender and recipients of a finished message for a RCPT sent right after it")
 	faultDataArgs = newFault("RFC5321-4.1.1-data-args-501",
@@ -99,9 +99,13 @@ func (s *session) cmdData(arg string) error {
 		return err
 	}
 	s.last = "DATA-END"
-	if s.has(faultSingleFinal) && len(msg.To) == 2 && msg.To[0] == msg.To[1] {
-		if err := s.reply("250 2.0.0 Ok: queued for <" + msg.To[1] + ">"); err != nil {
-			return err
+	if s.has(faultSingleFinal) {
+		// One more reply per recipient after the first, as an LMTP-minded
+		// server would (RFC 2033 §4.2), where SMTP gives exactly one.
+		for _, to := range msg.To[1:] {
+			if err := s.reply("250 2.0.0 Ok: queued for <" + to + ">"); err != nil {
+				return err
+			}
 		}
 	}
 	if s.has(faultBuffersCleared) {
@@ -128,7 +132,7 @@ func (s *session) refuseData(reply string) error {
 			return err
 		}
 	}
-	return nil
+	return s.reply("250 2.0.0 Ok: queued") // as if it had been a message
 }
 
 // headerLike reports whether line starts like a header field ("Name:").

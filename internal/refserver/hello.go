@@ -11,6 +11,11 @@ import (
 // or the state the spec sets up. The ones that change every EHLO reply
 // (first line, keyword lines, TURN listed) change what only their own spec
 // reads.
+// faultDomain255 breaks RFC 5321 §4.5.3.1.2 where no other limit
+// interferes: in the EHLO argument.
+var faultDomain255 = newFault("RFC5321-4.5.3.1.2-domain-255",
+	"refuses an EHLO domain of 250 octets or more with 501 (too long)")
+
 var (
 	faultEhloSupported = newFault("RFC5321-2.2.1-ehlo-supported",
 		"answers EHLO client.example.net with 502, as a server without EHLO")
@@ -33,15 +38,17 @@ var (
 	faultRejectedEhloResets = newFault("RFC5321-4.1.4-rejected-ehlo-keeps-state",
 		"drops the mail transaction on an EHLO it refuses for a missing argument")
 	faultEhloArg = newFault("RFC5321-4.1.1.1-ehlo-arg-required",
-		"answers EHLO without an argument with 504, a code §4.1.4 does not allow for a refused EHLO")
+		"answers EHLO without an argument with 553, a code §4.1.4 does not allow for a refused EHLO").
+		may("RFC5321-4.3.2-hello-codes") // its battery sends a bare EHLO too
 	faultHeloArg = newFault("RFC5321-4.1.1.1-helo-arg-required",
-		"answers HELO without an argument with 504, a code §4.1.4 does not allow for a refused HELO")
+		"answers HELO without an argument with 553, a code §4.1.4 does not allow for a refused HELO").
+		may("RFC5321-4.3.2-hello-codes") // its battery sends a bare HELO too
 	faultEhloLiteral = newFault("RFC5321-4.1.3-ehlo-address-literal",
 		"refuses an IPv6 address literal in EHLO with 501")
 	faultEhloBadLiteral = newFault("RFC5321-4.1.3-bad-address-literal",
-		"answers EHLO with a malformed address literal with 504 instead of 501")
+		"answers EHLO with a malformed address literal with 553 instead of 501")
 	faultEhloLabelChars = newFault("RFC5321-4.1.2-label-chars",
-		"answers EHLO with an underscore in the domain with 504 instead of 501")
+		"answers EHLO with an underscore in the domain with 553 instead of 501")
 	faultEhloExtraText = newFault("RFC5321-4.1.1.1-ehlo-extra-text",
 		"refuses text after the EHLO domain or address literal with 501")
 	faultHelloCodes = newFault("RFC5321-4.3.2-hello-codes",
@@ -63,7 +70,7 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 	switch {
 	case arg == "" && verb == "EHLO" && s.has(faultEhloArg),
 		arg == "" && verb == "HELO" && s.has(faultHeloArg):
-		return "504 5.5.4 " + verb + " parameter missing", true
+		return "553 5.5.4 " + verb + " parameter missing", true
 	case verb == "EHLO" && strings.EqualFold(name, "client.example.net") && s.has(faultEhloSupported):
 		return "502 5.5.1 EHLO not implemented", true
 	case verb == "HELO" && strings.EqualFold(name, "client.example.net") && s.has(faultHeloSupported):
@@ -75,9 +82,9 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 	case len(name) > 6 && strings.EqualFold(name[:6], "[IPv6:") && s.has(faultEhloLiteral):
 		return "501 5.5.4 Invalid address literal", true
 	case strings.HasPrefix(name, "[") && !isAddressLiteral(name) && s.has(faultEhloBadLiteral):
-		return "504 5.5.4 Address literal not supported", true
+		return "553 5.5.4 Address literal not supported", true
 	case strings.Contains(name, "_") && s.has(faultEhloLabelChars):
-		return "504 5.5.4 Domain not supported", true
+		return "553 5.5.4 Domain not supported", true
 	case rest != "" && s.has(faultEhloExtraText):
 		return "501 5.5.4 Syntax: EHLO hostname", true
 	}
@@ -95,6 +102,9 @@ func (s *session) cmdEhlo(arg string) error {
 	}
 	if arg == "" {
 		return s.reply("501 5.5.4 Syntax: EHLO hostname")
+	}
+	if len(arg) >= 250 && s.has(faultDomain255) {
+		return s.reply("501 5.5.4 Domain name too long")
 	}
 	name, ok := helloName(arg)
 	if !ok {

@@ -83,7 +83,7 @@ func addrReply(code, addr, text string) string {
 // only on the stimulus of its own spec.
 var (
 	faultMailAccept = newFault("RFC5321-3.3-mail-accept-250",
-		"answers 451 to MAIL FROM:<...> sent right after a HELO (not EHLO)")
+		"answers 503 (send EHLO first) to MAIL FROM:<...> after HELO: it serves mail only to EHLO sessions")
 	faultMailFailClass = newFault("RFC5321-3.3-mail-fail-class",
 		"refuses a reverse-path holding \"@@\" with 252, a code that is not a failure")
 	faultMailBadArg = newFault("RFC5321-4.1.4-mail-bad-arg-501",
@@ -118,8 +118,6 @@ var (
 		"answers MAIL TO:<...> (wrong keyword) with 504, a code RFC 5321 §4.3.2 does not list for MAIL")
 	faultTransactionOrder = newFault("RFC5321-4.1.4-transaction-order",
 		"answers 503 to MAIL right after a RCPT refused as out of sequence (the bad sequence corrupted the state)")
-	faultDomain255 = newFault("RFC5321-4.5.3.1.2-domain-255",
-		"refuses a reverse-path domain of 250 octets or more with 501 (too long)")
 	faultPath256 = newFault("RFC5321-4.5.3.1.3-path-256",
 		"refuses a reverse-path of 256 octets or more (domain under 250) with 501 (too long)")
 )
@@ -146,7 +144,7 @@ func (s *session) cmdMail(arg string) error {
 		return s.reply("503 5.5.1 Bad sequence of commands")
 	}
 	if s.prev == "HELO" && s.has(faultMailAccept) {
-		return s.reply("451 4.3.0 Try again later")
+		return s.reply("503 5.5.1 Send EHLO first")
 	}
 	if _, ok := cutPrefixFold(arg, "TO:"); ok && s.has(faultMailCodes) {
 		return s.reply("504 5.5.4 Command parameter not implemented")
@@ -180,8 +178,6 @@ func (s *session) cmdMail(arg string) error {
 		len(p.route) > 0 && s.has(faultRouteReverse),
 		strings.HasPrefix(p.local, `"`) && s.has(faultQuotedLocal):
 		return s.reply("501 5.1.7 Invalid sender address syntax")
-	case len(p.domain) >= 250 && s.has(faultDomain255):
-		return s.reply("501 5.1.7 Domain name too long")
 	case len(text) >= 256 && len(p.domain) < 250 && s.has(faultPath256):
 		return s.reply("501 5.1.7 Path too long")
 	}

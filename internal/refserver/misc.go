@@ -20,7 +20,7 @@ var (
 	faultRsetDiscards = newFault("RFC5321-4.1.1.5-rset-discards",
 		"answers RSET with 250 but keeps the sender and recipients when recipients were given")
 	faultRsetNoClose = newFault("RFC5321-4.1.1.5-rset-no-close",
-		"closes the connection, without a reply, at the 21st RSET in a row")
+		"closes the connection, without a reply, at the 6th RSET in a row")
 	faultRsetKeepsGreeting = newFault("RFC5321-4.1.1.5-rset-keeps-greeting",
 		"forgets the EHLO/HELO identity on a RSET right after EHLO/HELO, so MAIL then gets 503")
 	faultRsetBeforeEhlo = newFault("RFC5321-4.1.4-rset-before-ehlo",
@@ -62,7 +62,7 @@ var (
 	faultVrfyPreEhlo = newFault("RFC5321-4.1.4-vrfy-expn-help-pre-ehlo",
 		"answers VRFY before EHLO/HELO with 503")
 	faultVrfyCodes = newFault("RFC5321-4.3.2-vrfy-expn-codes",
-		"answers VRFY of an unknown user name (no domain) with 450, a code outside the §4.3.2 table for VRFY")
+		"answers VRFY of an unknown user name (no domain) with 554, a code outside the §4.3.2 table for VRFY")
 	faultExpnListed = newFault("RFC5321-3.5.2-expn-listed",
 		"answers EXPN right after EHLO with 252 (implemented) without listing EXPN in EHLO")
 	faultExpnState = newFault("RFC5321-4.1.1.7-expn-no-state-change",
@@ -121,7 +121,7 @@ func (s *session) rsetsInARow() error {
 		if verb, arg := splitCommand(line); long || arg != "" || !strings.EqualFold(verb, "RSET") {
 			return s.handle(line, long)
 		}
-		if n > 20 {
+		if n > 5 {
 			return io.EOF // close without a reply
 		}
 		s.resetTx()
@@ -220,7 +220,7 @@ func (s *session) cmdVrfy(arg string) error {
 		return s.reply("252 2.1.5 Cannot VRFY user, but will accept message and attempt delivery")
 	case mailboxUnknown:
 		if !angle && !full && s.has(faultVrfyCodes) {
-			return s.reply("450 4.1.1 Try again later")
+			return s.reply("554 5.1.1 User unknown")
 		}
 		return s.reply("550 5.1.1 User unknown")
 	}

@@ -26,7 +26,8 @@ var (
 	faultPostmasterBare = newFault("RFC5321-4.5.1-postmaster-bare",
 		"refuses RCPT TO:<Postmaster> with 550")
 	faultPostmasterDomain = newFault("RFC5321-4.5.1-postmaster-domain",
-		"refuses RCPT TO:<postmaster@domain> (lower case) with 550")
+		"refuses RCPT TO:<postmaster@domain> (lower case) with 550").
+		may("RFC5321-4.1.1.4-single-final-reply") // its second recipient is postmaster@domain
 	faultPostmasterCaseBare = newFault("RFC5321-4.1.1.3-postmaster-case-bare",
 		"refuses a bare postmaster written in mixed case with 550")
 	faultPostmasterCaseDomain = newFault("RFC5321-4.1.1.3-postmaster-case-domain",

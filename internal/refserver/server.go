@@ -45,6 +45,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -206,6 +207,8 @@ type Fault struct {
 	// Mode is the mode the fault shows in: most faults break a normal
 	// session; those of the 554 greeting need ModeRefuse.
 	Mode Mode
+	// Also lists the other specs whose verdict the fault may change.
+	Also []string
 }
 
 // Server is a running reference server.
@@ -215,6 +218,10 @@ type Server struct {
 	ln     net.Listener
 	wg     sync.WaitGroup
 	done   chan struct{} // closed by Close: ends the reply delays at once
+
+	// engaged counts the sessions that have sent a command and not ended
+	// (read by faultConcurrency).
+	engaged atomic.Int32
 
 	mu       sync.Mutex
 	closed   bool
@@ -231,6 +238,15 @@ type fault struct {
 	id          string
 	description string
 	mode        Mode
+	also        []string
+}
+
+// may declares the other specs the fault legitimately changes, because
+// their stimulus runs through the same broken behaviour (a real bug does
+// not pick one spec); the self-test matrix allows exactly those.
+func (f *fault) may(ids ...string) *fault {
+	f.also = append(f.also, ids...)
+	return f
 }
 
 // faultRegistry holds every fault, by ID. It is filled during package
@@ -260,7 +276,7 @@ func newRefuseFault(id, description string) *fault {
 func Faults() []Fault {
 	out := make([]Fault, 0, len(faultRegistry))
 	for _, f := range faultRegistry {
-		out = append(out, Fault{ID: f.id, Description: f.description, Mode: f.mode})
+		out = append(out, Fault{ID: f.id, Description: f.description, Mode: f.mode, Also: f.also})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

@@ -56,6 +56,7 @@ type session struct {
 	unknown    bool            // the line being handled is an unrecognised verb
 	unknownRun int             // unrecognised verbs in a row before this line
 	quietSeq   int             // place among the silent sessions; 0 when not counted
+	engaged    bool            // counted in Server.engaged: a command line came
 
 	// State of the behaviour modes (Config.FalseEODReplyDelay, Tarpit and
 	// RejectBareLineEndsInData).
@@ -102,6 +103,17 @@ func (s *session) resetTx() {
 // timeout or Server.Close. busy means the session limit was reached.
 func (s *session) run(busy bool) {
 	host := s.cfg.Hostname
+	defer func() {
+		if s.engaged {
+			s.srv.engaged.Add(-1)
+		}
+	}()
+	if s.has(faultConcurrency) && !busy && s.cfg.Mode != ModeRefuse {
+		// Give sessions whose clients have just closed the time to end,
+		// then refuse this one if another is still in use.
+		time.Sleep(quietGrace)
+		busy = s.srv.engaged.Load() > 0
+	}
 	switch {
 	case busy:
 		// RFC 5321 §3.8, §4.5.4.2: 421 and close when the server cannot
@@ -163,6 +175,11 @@ func isReadTimeout(err error) bool {
 // for a short while: closing a socket with unread input sends a TCP reset,
 // which can destroy the reply before the client reads it.
 func (s *session) linger() {
+	if s.engaged {
+		// The session is over for the client: it no longer counts as in use.
+		s.engaged = false
+		s.srv.engaged.Add(-1)
+	}
 	if tc, ok := s.conn.(*net.TCPConn); ok {
 		tc.CloseWrite()
 	}
@@ -422,7 +439,7 @@ var (
 	fault554Then503 = newRefuseFault("RFC5321-3.1-554-then-503",
 		"after the 554 greeting, answers MAIL with 550 instead of 503")
 	faultConcurrency = newFault("RFC5321-4.5.4.2-concurrency",
-		"holds back the greeting of a connection while two earlier ones are open and have sent nothing yet")
+		"serves one session at a time: a connection opened while another session is in use gets 421 Too many connections")
 	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
 		"closes the connection, without a reply, at RCPT TO:<postmaster> once it has answered two errors, a 500 and a 501")
 	faultUnknownCmd = newFault("RFC5321-3.8-unknown-cmd-500",
@@ -442,7 +459,7 @@ var (
 	faultOverlongNoSplit = newFault("SEC-OVERLONG-LINE-NO-SPLIT",
 		"cuts a command line of 6000 octets or more (up to 16 KiB) into 510-octet pieces and answers each as a command")
 	faultBareLF = newFault("SEC-BARE-LF-COMMAND",
-		"closes the connection, without a reply, on a command line holding a bare LF")
+		"takes a bare LF in a command line as a line end, answering each part")
 	faultBareCR = newFault("SEC-BARE-CR-COMMAND",
 		"takes a bare CR in a command line as a line end, answering each part")
 	faultNul = newFault("SEC-NUL-IN-COMMAND",
@@ -499,8 +516,6 @@ const (
 	// quietGrace lets the sessions of connections their clients have
 	// already closed end before the greeting faults count silent ones.
 	quietGrace = 25 * time.Millisecond
-	// quietWait bounds how long faultConcurrency holds back a greeting.
-	quietWait = time.Minute
 	// splitMin and noSplitMin bound the line lengths (CRLF included) that
 	// faultOverlongCommand and faultOverlongNoSplit cut into pieces, and
 	// splitReadLimit is the longest line they read.
@@ -523,15 +538,10 @@ func (s *session) greet() error {
 	if s.has(faultGreetingDomain) {
 		text = "ESMTP smtpspec reference server"
 	}
-	if s.has(faultGreetingCode) || s.has(faultConcurrency) {
+	if s.has(faultGreetingCode) {
 		s.hush()
-		if s.has(faultGreetingCode) && s.quietBefore(1) {
+		if s.quietBefore(1) {
 			code = "250"
-		}
-		if s.has(faultConcurrency) {
-			for deadline := time.Now().Add(quietWait); s.quietBefore(2) && time.Now().Before(deadline); {
-				time.Sleep(10 * time.Millisecond)
-			}
 		}
 	}
 	return s.reply(code + " " + text)
@@ -607,6 +617,10 @@ func (s *session) lineLimit() int {
 // serveLine answers one command line, applying the faults that act on the
 // line as a whole, and keeps the error counts the closing faults read.
 func (s *session) serveLine(line []byte, long bool) error {
+	if !s.engaged {
+		s.engaged = true
+		s.srv.engaged.Add(1)
+	}
 	if pieces := s.splitFault(line, long); pieces != nil {
 		for _, p := range pieces {
 			if err := s.serveLine(p, false); err != nil {
@@ -619,8 +633,6 @@ func (s *session) serveLine(line []byte, long bool) error {
 		long = true // read whole only because a splitting fault is on
 	}
 	switch {
-	case bytes.IndexByte(line, '\n') >= 0 && s.has(faultBareLF):
-		return errDrop
 	case bytes.IndexByte(line, 0) >= 0 && s.has(faultNul):
 		line = bytes.ReplaceAll(line, []byte{0}, nil)
 	case len(line)+2 == maxCommandLine && bytes.HasPrefix(line, []byte("NOOP ")) && s.has(faultCommand512):
@@ -662,6 +674,8 @@ func (s *session) splitFault(line []byte, long bool) [][]byte {
 		return append(pieces, line)
 	case bytes.IndexByte(line, '\r') >= 0 && s.has(faultBareCR):
 		return bytes.Split(line, []byte("\r"))
+	case bytes.IndexByte(line, '\n') >= 0 && s.has(faultBareLF):
+		return bytes.Split(line, []byte("\n"))
 	}
 	return nil
 }

@@ -1,0 +1,127 @@
+package selftest
+
+import (
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smtpspec/smtpspec/internal/refserver"
+)
+
+// The verdict rules of issue 5, each proved against a reference server
+// that behaves like a real one would.
+
+// endOfDataSpecs are the specs that send mail data holding an end-of-data
+// look-alike, with the fault that makes the server take it for the end.
+var endOfDataSpecs = []string{
+	"SEC-SMUG-LF-DOT-LF", "SEC-SMUG-LF-DOT-CRLF", "SEC-SMUG-CRLF-DOT-LF", "SEC-SMUG-CR-DOT-CR",
+	"SEC-SMUG-CR-DOT-CRLF", "SEC-SMUG-CRLF-DOT-CR", "RFC5321-4.1.1.4-lf-dot-lf-not-eod",
+}
+
+// runOne starts a reference server with cfg and runs the spec id against
+// it, returning its verdict and reason.
+func runOne(t *testing.T, cfg refserver.Config, id string, args ...string) (verdict, reason string, res runResult) {
+	t.Helper()
+	srv, err := refserver.Start(cfg)
+	if err != nil {
+		t.Fatalf("starting the reference server: %v", err)
+	}
+	defer srv.Close()
+	args = append([]string{"--target", srv.Addr(), "--mailbox", "alice@example.test", "--label-filter", id}, args...)
+	res = runSuite(t, args...)
+	for _, r := range res.Report.Results {
+		if r.ID == id {
+			return string(r.Verdict), r.Reason, res
+		}
+	}
+	t.Fatalf("%s did not run; exit %d\n%s\n%s", id, res.Code, res.Stdout, res.Stderr)
+	return "", "", res
+}
+
+// Rule 1: a server open to smuggling whose replies after the false end of
+// data come late (2.5 s each) still FAILs: the verdict comes from counting
+// replies up to QUIT's 221, not from a silence window.
+func TestRuleSlowSmugglingStillFails(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, id := range endOfDataSpecs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfg := refserver.Config{Faults: []string{id}, FalseEODReplyDelay: 2500 * time.Millisecond}
+			if v, reason, _ := runOne(t, cfg, id, "--timeout", "30s"); v != "FAIL" {
+				t.Errorf("%s against a slow vulnerable server: %s, want FAIL\n%s", id, v, reason)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Rule 1: a server that answers a bare CR or LF inside DATA with 421 and
+// closes (the recommended defence) passes every spec that sends one, even
+// with the end-of-data faults switched on (the defence comes first).
+func TestRuleRejectAndClosePasses(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, id := range endOfDataSpecs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfg := refserver.Config{Faults: []string{id}, RejectBareLineEndsInData: true}
+			if v, reason, _ := runOne(t, cfg, id); v != "PASS" {
+				t.Errorf("%s against a server that refuses bare line ends in DATA with 421: %s, want PASS\n%s", id, v, reason)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sameVerdicts compares a full run with the clean server's verdicts.
+func sameVerdicts(t *testing.T, what string, got, clean runResult) {
+	t.Helper()
+	want := clean.verdicts()
+	var diff []string
+	for id, v := range got.verdicts() {
+		if v != want[id] {
+			diff = append(diff, id+": "+v+", clean "+want[id]+": "+reasonOf(got.Report, id))
+		}
+	}
+	sort.Strings(diff)
+	for _, d := range diff {
+		t.Errorf("%s: %s", what, d)
+	}
+	if len(got.Report.Results) != len(clean.Report.Results) {
+		t.Errorf("%s: %d results, clean run %d", what, len(got.Report.Results), len(clean.Report.Results))
+	}
+}
+
+// Rules 1 and 2: the reject-and-close server and a tarpitting server
+// (replies delayed from the third error on, doubling) get exactly the
+// clean server's verdicts over the whole suite.
+func TestRuleDefencesKeepCleanVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the tarpit run takes about a minute")
+	}
+	clean := runAgainst(t, refserver.ModeNormal)
+	var wg sync.WaitGroup
+	for _, tc := range []struct {
+		name string
+		cfg  refserver.Config
+	}{
+		{"reject bare line ends in DATA with 421", refserver.Config{RejectBareLineEndsInData: true}},
+		{"tarpit", refserver.Config{Tarpit: true, TarpitBase: 50 * time.Millisecond}},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv, err := refserver.Start(tc.cfg)
+			if err != nil {
+				t.Errorf("starting the %s server: %v", tc.name, err)
+				return
+			}
+			defer srv.Close()
+			got := runSuite(t, "--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence)
+			sameVerdicts(t, tc.name, got, clean)
+		}()
+	}
+	wg.Wait()
+}
