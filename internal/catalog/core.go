@@ -126,4 +126,169 @@ var core = []Requirement{
 		Keyword: "MUST", Level: Must, Feature: "core",
 		Also: []Cite{{5321, "4.5.3.1.8"}},
 	},
+
+	// SMTP smuggling (RFC 5321 §2.3.8, §4.1.1.4).
+	{
+		ID: "SEC-SMUG-LF-DOT-LF", Title: "<LF>.<LF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"4.1.1.4"},
+		Quote:   `In particular, the sequence "<LF>.<LF>" (bare line feeds, without carriage returns) MUST NOT be treated as equivalent to <CRLF>.<CRLF> as the end of mail data indication.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "2.3.8"}},
+	},
+	{
+		ID: "SEC-SMUG-LF-DOT-CRLF", Title: "<LF>.<CRLF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The custom of accepting lines ending only in <LF>, as a concession to non-conforming behavior on the part of some UNIX systems, has proven to cause more interoperability problems than it solves, and SMTP server systems MUST NOT do this, even in the name of improved robustness.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-SMUG-CRLF-DOT-LF", Title: "<CRLF>.<LF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The custom of accepting lines ending only in <LF>, as a concession to non-conforming behavior on the part of some UNIX systems, has proven to cause more interoperability problems than it solves, and SMTP server systems MUST NOT do this, even in the name of improved robustness.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-SMUG-CR-DOT-CR", Title: "<CR>.<CR> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The mail data are terminated by a line containing only a period, that is, the character sequence "<CRLF>.<CRLF>", where the first <CRLF> is actually the terminator of the previous line (see Section 4.5.2).`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-SMUG-CR-DOT-CRLF", Title: "<CR>.<CRLF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The mail data are terminated by a line containing only a period, that is, the character sequence "<CRLF>.<CRLF>", where the first <CRLF> is actually the terminator of the previous line (see Section 4.5.2).`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-SMUG-CRLF-DOT-CR", Title: "<CRLF>.<CR> not followed by LF does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The mail data are terminated by a line containing only a period, that is, the character sequence "<CRLF>.<CRLF>", where the first <CRLF> is actually the terminator of the previous line (see Section 4.5.2).`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-HUGE-DATA-LINE", Title: "A 1 MiB data line without CRLF is taken or refused with exactly one reply.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.1.1.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator. Limits MAY be imposed on line lengths by servers (see Section 4).` + QuoteSeparator +
+			`If the processing is successful, the receiver MUST send an OK reply. If the processing fails, the receiver MUST send a failure reply.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.2"}, {5321, "4.5.3.1.6"}, {5321, "4.5.3.1.9"}},
+		Note: "The MAY lets the server refuse the line (any 4yz or 5yz); what the spec judges is that the line is not cut into pieces read as commands (§2.3.8) " +
+			"and that the message gets its one reply (§4.1.1.4; §4.2: \"Every command MUST generate exactly one reply\").",
+	},
+
+	// RSET (RFC 5321 §4.1.1.5).
+	{
+		ID: "RFC5321-4.1.1.5-rset-250", Title: "RSET gets 250 during a transaction, after a finished message and after EHLO.",
+		RFC: 5321, Sections: []string{"4.1.1.5"},
+		Quote:   `The receiver MUST send a "250 OK" reply to a RSET command with no arguments.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.5-rset-discards", Title: "RSET discards the sender and recipients: RCPT and DATA after it are out of sequence.",
+		RFC: 5321, Sections: []string{"4.1.1.5", "3.3"},
+		Quote: `Any stored sender, recipients, and mail data MUST be discarded, and all buffers and state tables cleared.` + QuoteSeparator +
+			`If a RCPT command appears without a previous MAIL command, the server MUST return a 503 "Bad sequence of commands" response.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.5-rset-no-close", Title: "RSET, even 25 times in a row, never makes the server close the connection.",
+		RFC: 5321, Sections: []string{"4.1.1.5"},
+		Quote:   `An SMTP server MUST NOT close the connection as the result of receiving a RSET; that action is reserved for QUIT (see Section 4.1.1.10).`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.8"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.5-rset-keeps-greeting", Title: "After RSET the EHLO identity still holds, so MAIL is accepted without a new EHLO.",
+		RFC: 5321, Sections: []string{"4.1.1.5"},
+		Quote:   `It is effectively equivalent to a NOOP (i.e., it has no effect) if issued immediately after EHLO, before EHLO is issued in the session, after an end of data indicator has been sent and acknowledged, or immediately before a QUIT.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.1.4"}},
+		Note: "RFC 5321 says what RSET does after EHLO (nothing) without a keyword; no sentence obliges the server to keep the EHLO across RSET.",
+	},
+	{
+		ID: "RFC5321-4.1.4-rset-before-ehlo", Title: "RSET before any EHLO gets 250, not 503.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `The NOOP, HELP, EXPN, VRFY, and RSET commands can be used at any time during a session, or without previously initializing a session. SMTP servers SHOULD process these normally (that is, not return a 503 code) even if no EHLO command has yet been received; clients SHOULD open a session with EHLO before sending these commands.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.5"}},
+	},
+	{
+		ID: "RFC5321-4.1.1-rset-args-501", Title: "RSET takes no argument, so RSET with one gets 501.",
+		RFC: 5321, Sections: []string{"4.1.1"},
+		Quote:   `Several commands (RSET, DATA, QUIT) are specified as not permitting parameters. In the absence of specific extensions offered by the server and accepted by the client, clients MUST NOT send such parameters and servers SHOULD reject commands containing them as having invalid syntax.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "The MUST NOT binds the client. §4.3.2 adds that these commands \"SHOULD return a 501 message if arguments are supplied\".",
+	},
+
+	// NOOP (RFC 5321 §4.1.1.9).
+	{
+		ID: "RFC5321-4.1.1.9-noop-250", Title: "NOOP gets 250 after EHLO, with recipients, after a finished message and after MAIL.",
+		RFC: 5321, Sections: []string{"4.1.1.9", "4.3.1", "4.3.2"},
+		Quote: `It specifies no action other than that the receiver send a "250 OK" reply.` + QuoteSeparator +
+			`The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`NOOP S: 250`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "§4.1.1.9 states the 250 without a keyword (unlike RSET and QUIT, whose replies are MUSTs); the keyword is the §4.3.1 one for the reply table, where NOOP has 250 only.",
+	},
+	{
+		ID: "RFC5321-4.1.1.9-noop-arg-ignored", Title: "NOOP with an argument still gets 250: the argument is ignored.",
+		RFC: 5321, Sections: []string{"4.1.1.9"},
+		Quote:   `If a parameter string is specified, servers SHOULD ignore it.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.9-noop-no-state-change", Title: "NOOP leaves the transaction alone: RCPT and DATA after MAIL and NOOP go on normally.",
+		RFC: 5321, Sections: []string{"4.1.1.9"},
+		Quote:   `This command does not affect any parameters or previously entered commands.` + QuoteSeparator + `This command has no effect on the reverse-path buffer, the forward-path buffer, or the mail data buffer, and it may be issued at any time.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "RFC 5321 describes NOOP's lack of effect without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.4-noop-before-ehlo", Title: "NOOP before any EHLO gets 250, not 503.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `The NOOP, HELP, EXPN, VRFY, and RSET commands can be used at any time during a session, or without previously initializing a session. SMTP servers SHOULD process these normally (that is, not return a 503 code) even if no EHLO command has yet been received; clients SHOULD open a session with EHLO before sending these commands.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+
+	// QUIT (RFC 5321 §4.1.1.10).
+	{
+		ID: "RFC5321-4.1.1.10-quit-221-close", Title: "QUIT gets 221, and then the server closes the connection.",
+		RFC: 5321, Sections: []string{"4.1.1.10"},
+		Quote:   `This command specifies that the receiver MUST send a "221 OK" reply, and then close the transmission channel.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.8"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.10-quit-any-time", Title: "QUIT gets 221 before any EHLO and inside an open mail transaction.",
+		RFC: 5321, Sections: []string{"4.1.1.10"},
+		Quote: `This command specifies that the receiver MUST send a "221 OK" reply, and then close the transmission channel.` + QuoteSeparator +
+			`The QUIT command may be issued at any time. Any current uncompleted mail transaction will be aborted.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.4"}},
+		Note: "The 221 is a MUST with no condition on the state; \"may be issued at any time\" (descriptive) makes a QUIT before EHLO or inside a transaction a valid QUIT, so the MUST applies there too.",
+	},
+	{
+		ID: "RFC5321-4.1.1-quit-args-501", Title: "QUIT takes no argument, so QUIT with one gets 501 and the session goes on.",
+		RFC: 5321, Sections: []string{"4.1.1"},
+		Quote:   `Several commands (RSET, DATA, QUIT) are specified as not permitting parameters. In the absence of specific extensions offered by the server and accepted by the client, clients MUST NOT send such parameters and servers SHOULD reject commands containing them as having invalid syntax.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "The MUST NOT binds the client.",
+	},
+	{
+		ID: "RFC5321-4.2-221-domain", Title: "The text of the 221 reply to QUIT starts with the server's domain.",
+		RFC: 5321, Sections: []string{"4.2", "4.2.2"},
+		Quote: `In particular, the 220, 221, 251, 421, and 551 reply codes are associated with message text that must be parsed and interpreted by machines.` + QuoteSeparator +
+			`An SMTP server SHOULD use the text shown in the examples whenever appropriate.` + QuoteSeparator +
+			`221 <domain> Service closing transmission channel`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "The lower-case \"must\" of §4.2 is not a keyword (RFC 5321 is an RFC 2119 document); the SHOULD is to use the texts of the examples, here \"221 <domain> ...\".",
+	},
 }
