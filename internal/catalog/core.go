@@ -291,4 +291,212 @@ var core = []Requirement{
 		Keyword: "SHOULD", Level: Should, Feature: "core",
 		Note: "The lower-case \"must\" of §4.2 is not a keyword (RFC 5321 is an RFC 2119 document); the SHOULD is to use the texts of the examples, here \"221 <domain> ...\".",
 	},
+
+	// Connection (RFC 5321 §3.1, §3.8, §4.2, §4.5.4.2).
+	{
+		ID: "RFC5321-3.1-greeting-code", Title: "The opening reply of a connection is 220, 554, 521 or 421.",
+		RFC: 5321, Sections: []string{"3.1", "4.3.1", "4.3.2"},
+		Quote: `The SMTP protocol allows a server to formally reject a mail session while still allowing the initial connection as follows: a 554 response MAY be given in the initial connection opening message instead of the 220.` + QuoteSeparator +
+			`The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`CONNECTION ESTABLISHMENT S: 220 E: 554`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.2"}, {5321, "3.8"}, {7504, "3"}, {7504, "5.1"}},
+		Note: "No sentence puts a MUST on the code of the opening reply: §4.3.2 lists 220 and 554 under the §4.3.1 SHOULD, RFC 7504 §5.1 adds 521, and §3.8 allows 421 at any time.",
+	},
+	{
+		ID: "RFC5321-4.2-greeting-domain", Title: "The 220 greeting starts with the server's domain or address literal.",
+		RFC: 5321, Sections: []string{"4.2"},
+		Quote:   `Greeting = ( "220 " (Domain / address-literal) [ SP textstring ] CRLF ) / ( "220-" (Domain / address-literal) [ SP textstring ] CRLF *( "220-" [ textstring ] CRLF ) "220" [ SP textstring ] CRLF )`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.3.1"}, {5321, "2.3.5"}},
+	},
+	{
+		ID: "RFC5321-3.1-554-waits-quit", Title: "After a 554 greeting the server keeps the connection open until QUIT, and answers QUIT with 221.",
+		RFC: 5321, Sections: []string{"3.1"},
+		Quote:   `A server taking this approach MUST still wait for the client to send a QUIT (see Section 4.1.1.10) before closing the connection and SHOULD respond to any intervening commands with "503 bad sequence of commands".`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.10"}},
+	},
+	{
+		ID: "RFC5321-3.1-554-then-503", Title: "After a 554 greeting, commands other than QUIT get 503.",
+		RFC: 5321, Sections: []string{"3.1"},
+		Quote:   `A server taking this approach MUST still wait for the client to send a QUIT (see Section 4.1.1.10) before closing the connection and SHOULD respond to any intervening commands with "503 bad sequence of commands".`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-3.8-no-arbitrary-close", Title: "The server does not close the connection except after QUIT, after a 421, or on a timeout.",
+		RFC: 5321, Sections: []string{"3.8"},
+		Quote: `An SMTP server MUST NOT intentionally close the connection under normal operational circumstances (see Section 7.8) except: o After receiving a QUIT command and responding with a 221 reply. o After detecting the need to shut down the SMTP service and returning a 421 response code.` + QuoteSeparator +
+			`o After a timeout, as specified in Section 4.5.3.2, occurs waiting for the client to send a command or data. In particular, a server that closes connections in response to commands that are not understood is in violation of this specification.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.10"}, {5321, "7.8"}},
+	},
+	{
+		ID: "RFC5321-3.8-unknown-cmd-500", Title: "An unknown command gets 500 and the server waits for the next command.",
+		RFC: 5321, Sections: []string{"3.8", "4.2.4"},
+		Quote: `Servers are expected to be tolerant of unknown commands, issuing a 500 reply and awaiting further instructions from the client.` + QuoteSeparator +
+			`If the command is not recognized, code 500 SHOULD be returned.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.1.5"}},
+		Note: "§3.8 is descriptive (\"are expected to\"); the keyword is §4.2.4's. Closing instead of replying is RFC5321-3.8-no-arbitrary-close (MUST NOT).",
+	},
+	{
+		ID: "RFC5321-4.1.5-x-cmd-500", Title: "An unrecognised private X-command gets 500.",
+		RFC: 5321, Sections: []string{"4.1.5", "4.2.4"},
+		Quote: `An SMTP server that does not recognize such a command is expected to reply with "500 Command not recognized".` + QuoteSeparator +
+			`If the command is not recognized, code 500 SHOULD be returned.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "§4.1.5 is descriptive (\"is expected to\"); the keyword is §4.2.4's, for any command not recognized.",
+	},
+	{
+		ID: "RFC5321-4.5.4.2-concurrency", Title: "Three connections opened at once are all greeted without waiting for each other.",
+		RFC: 5321, Sections: []string{"4.5.4.2"},
+		Quote:   `The SMTP server SHOULD attempt to keep a pending listen on the SMTP port (specified by IANA as port 25) at all times. This requires the support of multiple incoming TCP connections for SMTP. Some limit MAY be imposed, but servers that cannot handle more than one SMTP transaction at a time are not in conformance with the intent of this specification.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-3.8-421-then-close", Title: "After a 421 reply the server closes the connection.",
+		RFC: 5321, Sections: []string{"3.8", "4.2.2"},
+		Quote: `After detecting the need to shut down the SMTP service and returning a 421 response code.` + QuoteSeparator +
+			`421 <domain> Service not available, closing transmission channel (This may be a reply to any command if the service knows it must shut down)`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "421 means \"closing transmission channel\", and §3.8 allows the close after it, but no sentence with a keyword says the server must close after a 421.",
+	},
+
+	// EHLO and HELO (RFC 5321 §2.2.1, §3.2, §4.1.1.1, §4.1.4).
+	{
+		ID: "RFC5321-2.2.1-ehlo-supported", Title: "EHLO is implemented: it is never answered as an unknown or unimplemented command.",
+		RFC: 5321, Sections: []string{"2.2.1"},
+		Quote:   `For instance, servers MUST support the EHLO command even if they do not implement any specific extensions and clients SHOULD preferentially utilize EHLO rather than HELO.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.5.1"}, {5321, "4.3.2"}},
+	},
+	{
+		ID: "RFC5321-2.2.1-helo-supported", Title: "HELO is accepted and answered, as the fallback for clients without EHLO.",
+		RFC: 5321, Sections: []string{"2.2.1", "4.1.1.1"},
+		Quote: `(However, for compatibility with older conforming implementations, SMTP clients and servers MUST support the original HELO mechanisms as a fallback.)` + QuoteSeparator +
+			`Older client SMTP systems MAY, as discussed above, use HELO (as specified in RFC 821) instead of EHLO, and servers MUST support the HELO command and reply properly to it.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "F.3"}},
+	},
+	{
+		ID: "RFC5321-3.2-helo-not-extended", Title: "The reply to HELO never lists service extensions.",
+		RFC: 5321, Sections: []string{"3.2"},
+		Quote:   `Servers MUST NOT return the extended EHLO-style response to a HELO command.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.1"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.1-ehlo-first-line", Title: "The first line of the EHLO reply is 250, then the server's domain or address literal.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `ehlo-ok-rsp = ( "250" SP Domain [ SP ehlo-greet ] CRLF ) / ( "250-" Domain [ SP ehlo-greet ] CRLF *( "250-" ehlo-line CRLF ) "250" SP ehlo-line CRLF )`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "2.3.5"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.1-ehlo-line-syntax", Title: "Every EHLO keyword line is ehlo-keyword *(SP ehlo-param).",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote: `ehlo-line = ehlo-keyword *( SP ehlo-param ) ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` + QuoteSeparator +
+			`ehlo-param = 1*(%d33-126) ; any CHAR excluding <SP> and all ; control characters (US-ASCII 0-31 and 127 ; inclusive)`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.1-ehlo-lists-optional-verbs", Title: "A supported command outside the required set (HELP, BDAT, AUTH, STARTTLS) is listed in EHLO.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `The EHLO response MUST contain keywords (and associated parameters if required) for all commands not listed as "required" in Section 4.5.1 excepting only private-use commands as described in Section 4.1.5.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.5.1"}},
+	},
+	{
+		ID: "RFC5321-4.2.4-no-advertise-unimplemented", Title: "A command advertised in EHLO is not answered with 500 or 502.",
+		RFC: 5321, Sections: []string{"4.2.4"},
+		Quote:   `Extended SMTP systems MUST NOT list capabilities in response to EHLO for which they will return 502 (or 500) replies.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.1"}},
+	},
+	{
+		ID: "RFC5321-4.1.4-ehlo-resets-transaction", Title: "An EHLO accepted during a transaction clears it, so DATA then gets 503 or 554.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `If it is issued after the session begins and the EHLO command is acceptable to the SMTP server, the SMTP server MUST clear all buffers and reset the state exactly as if a RSET command had been issued.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.1"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.1-helo-resets-transaction", Title: "A HELO accepted during a transaction clears it, so DATA then gets 503 or 554.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `These commands, and a "250 OK" reply to one of them, confirm that both the SMTP client and the SMTP server are in the initial state, that is, there is no transaction in progress and all state tables and buffers are cleared.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.1.4"}},
+		Note: "The §4.1.4 MUST (\"MUST clear all buffers and reset the state\") names EHLO only; for HELO, §4.1.1.1 describes the reset without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.4-rejected-ehlo-keeps-state", Title: "An EHLO the server refuses does not clear the open transaction.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `If the EHLO command is not acceptable to the SMTP server, 501, 500, 502, or 550 failure replies MUST be returned as appropriate. The SMTP server MUST stay in the same state after transmitting these replies that it was in before the EHLO was received.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.1-ehlo-arg-required", Title: "EHLO without a domain gets 501.",
+		RFC: 5321, Sections: []string{"4.1.1.1", "4.1.4"},
+		Quote: `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` + QuoteSeparator +
+			`If the EHLO command is not acceptable to the SMTP server, 501, 500, 502, or 550 failure replies MUST be returned as appropriate.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Note: "The grammar makes the argument required; refusing EHLO with a code other than 501, 500, 502 or 550 breaks the §4.1.4 MUST.",
+	},
+	{
+		ID: "RFC5321-4.1.1.1-helo-arg-required", Title: "HELO without a domain gets 501.",
+		RFC: 5321, Sections: []string{"4.1.1.1", "4.3.1", "4.3.2"},
+		Quote: `helo = "HELO" SP Domain CRLF` + QuoteSeparator +
+			`The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`501 Syntax error in command or arguments.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.1.4"}},
+		Note: "The §4.1.4 MUST on the refusal codes names EHLO only; for HELO the codes come from the §4.3.2 table, under the §4.3.1 SHOULD.",
+	},
+	{
+		ID: "RFC5321-4.1.3-ehlo-address-literal", Title: "EHLO with an IPv4 or IPv6 address literal is accepted as syntax.",
+		RFC: 5321, Sections: []string{"4.1.1.1", "4.1.3"},
+		Quote: `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` + QuoteSeparator +
+			`IPv4-address-literal = Snum 3("." Snum) IPv6-address-literal = "IPv6:" IPv6-addr`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "2.3.5"}},
+	},
+	{
+		ID: "RFC5321-4.1.3-bad-address-literal", Title: "EHLO with a malformed address literal gets 501.",
+		RFC: 5321, Sections: []string{"4.1.3", "4.1.4"},
+		Quote: `Snum = 1*3DIGIT ; representing a decimal integer ; value in the range 0 through 255` + QuoteSeparator +
+			`If the EHLO command is not acceptable to the SMTP server, 501, 500, 502, or 550 failure replies MUST be returned as appropriate.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.2"}},
+	},
+	{
+		ID: "RFC5321-4.1.2-label-chars", Title: "EHLO with an underscore in the domain gets 501.",
+		RFC: 5321, Sections: []string{"4.1.2", "4.1.4"},
+		Quote: `characters outside the set of alphabetic characters, digits, and hyphen MUST NOT appear in domain name labels for SMTP clients or servers. In particular, the underscore character is not permitted.` + QuoteSeparator +
+			`If the EHLO command is not acceptable to the SMTP server, 501, 500, 502, or 550 failure replies MUST be returned as appropriate.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.1-ehlo-extra-text", Title: "Text after the EHLO domain or address literal is tolerated.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `In the interest of interoperability, it is probably wise for servers to be prepared for this string to occur, but SMTP clients SHOULD NOT send it.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "The SHOULD NOT binds the client; for the server the RFC only gives advice (\"it is probably wise\"), and the text is outside the ehlo grammar.",
+	},
+	{
+		ID: "RFC5321-2.4-verb-case-insensitive", Title: "Commands in lower or mixed case get the same replies as in upper case.",
+		RFC: 5321, Sections: []string{"2.4"},
+		Quote: `Verbs and argument values (e.g., "TO:" or "to:" in the RCPT command and extension name keywords) are not case sensitive, with the sole exception in this specification of a mailbox local-part (SMTP Extensions may explicitly specify case-sensitive elements).` + QuoteSeparator +
+			`A few SMTP servers, in violation of this specification (and RFC 821) require that command verbs be encoded by clients in upper case.`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5234, "2.3"}},
+		Note: "A rule of the command grammar: its quoted literals (\"MAIL FROM:\", \"DATA\") are case-insensitive (RFC 5234 §2.3), and §2.4 calls a server that requires upper case \"in violation of this specification\".",
+	},
+	{
+		ID: "RFC5321-4.3.2-hello-codes", Title: "Every reply to EHLO or HELO uses a code of the §4.3.2 table.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`EHLO or HELO S: 250 E: 504 (a conforming implementation could return this code only in fairly obscure cases), 550, 502 (permitted only with an old-style server that does not support EHLO)`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
 }
