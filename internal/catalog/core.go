@@ -499,4 +499,128 @@ var core = []Requirement{
 			`EHLO or HELO S: 250 E: 504 (a conforming implementation could return this code only in fairly obscure cases), 550, 502 (permitted only with an old-style server that does not support EHLO)`,
 		Keyword: "SHOULD", Level: Should, Feature: "core",
 	},
+
+	// Reply syntax (RFC 5321 §2.3.8, §4.2, §4.2.1, §4.2.4, §4.5.3.1.5),
+	// judged by the specs of reply.go and by the reply validator on every
+	// reply (internal/wire, suites/framework).
+	{
+		ID: "RFC5321-4.2-one-reply-per-command", Title: "Each command gets exactly one reply, one at a time and pipelined.",
+		RFC: 5321, Sections: []string{"4.2"},
+		Quote:   `Every command MUST generate exactly one reply.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{2920, "3.2"}},
+	},
+	{
+		ID: "RFC5321-4.2-code-syntax", Title: "Every reply code is three digits: 2-5, 0-5, 0-9.",
+		RFC: 5321, Sections: []string{"4.2", "4.3.2"},
+		Quote: `Reply-code = %x32-35 %x30-35 %x30-39` + QuoteSeparator +
+			`Unless extended using the mechanisms described in Section 2.2, SMTP servers MUST NOT transmit reply codes to an SMTP client that are other than three digits or that do not start in a digit between 2 and 5 inclusive.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Note: "The second digit 0-5 is the grammar's (ABNF); the three digits and the first digit 2-5 are also the §4.3.2 MUST NOT.",
+	},
+	{
+		ID: "RFC5321-4.2.1-multiline-hyphen", Title: "In a multiline reply, every line but the last has \"-\" after the code, the last SP.",
+		RFC: 5321, Sections: []string{"4.2", "4.2.1"},
+		Quote: `Reply-line = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF` + QuoteSeparator +
+			`The format for multiline replies requires that every line, except the last, begin with the reply code, followed immediately by a hyphen, "-" (also known as minus), followed by text.`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.2.1-multiline-same-code", Title: "Every line of a multiline reply carries the same code.",
+		RFC: 5321, Sections: []string{"4.2.1"},
+		Quote:   `In a multiline reply, the reply code on each of the lines MUST be the same.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.2.1-space-after-code", Title: "A reply line has SP or text after the code, not a bare code.",
+		RFC: 5321, Sections: []string{"4.2.1", "4.2"},
+		Quote: `As noted above, servers SHOULD send the <SP> if subsequent text is not sent, but clients MUST be prepared for it to be omitted.` + QuoteSeparator +
+			`in the general case, any text, including no text at all (although senders SHOULD NOT send bare codes), MUST be acceptable.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "The MUSTs bind the client.",
+	},
+	{
+		ID: "RFC5321-4.2-textstring-charset", Title: "Reply text holds only HT and printable US-ASCII.",
+		RFC: 5321, Sections: []string{"4.2"},
+		Quote:   `textstring = 1*(%d09 / %d32-126) ; HT, SP, Printable US-ASCII`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{6531, "3.7.4.2"}},
+	},
+	{
+		ID: "RFC5321-2.3.8-reply-crlf", Title: "Every reply line ends with CRLF.",
+		RFC: 5321, Sections: []string{"2.3.8"},
+		Quote:   `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.5.3.1.5-reply-line-512", Title: "No reply line is longer than 512 octets.",
+		RFC: 5321, Sections: []string{"4.5.3.1", "4.5.3.1.5"},
+		Quote: `Every implementation MUST be able to receive objects of at least these sizes. Objects larger than these sizes SHOULD be avoided when possible.` + QuoteSeparator +
+			`The maximum total length of a reply line including the reply code and the <CRLF> is 512 octets.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "The MUST is on the receiver (the client must take 512-octet reply lines); a longer line from the server misses the SHOULD.",
+	},
+	{
+		ID: "RFC5321-4.5.3.1-reply-lines-200", Title: "A reply of more than 200 lines is not a violation: RFC 5321 sets no limit on the number of lines.",
+		RFC: 5321, Sections: []string{"4.5.3.1", "4.5.3.1.5"},
+		Quote: `To the maximum extent possible, implementation techniques that impose no limits on the length of these objects should be used.` + QuoteSeparator +
+			`The maximum total length of a reply line including the reply code and the <CRLF> is 512 octets. More information may be conveyed through multiple-line replies.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "No sentence limits the number of lines of a reply, with or without a keyword: §4.5.3.1 limits reply lines, not replies, and invites multiline replies. " +
+			"200 is the suite's own reading limit (wire.DefaultLimits.MaxLines); a longer reply is at most an ERROR (the suite could not read it), never a FAIL or a SHOULD miss.",
+	},
+	{
+		ID: "RFC5321-4.2-documented-codes-only", Title: "Every reply code is one a standard defines.",
+		RFC: 5321, Sections: []string{"4.2"},
+		Quote:   `An SMTP server SHOULD send only the reply codes listed in this document.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.2.1"}, {5321, "4.2.2"}},
+	},
+	{
+		ID: "RFC5321-4.2.4-500-vs-502", Title: "A command the server does not recognize gets 500, not 502.",
+		RFC: 5321, Sections: []string{"4.2.4"},
+		Quote:   `502 SHOULD be used when the command is actually recognized by the SMTP server, but not implemented. If the command is not recognized, code 500 SHOULD be returned.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-3.4-251-551-text", Title: "A 251 or 551 reply gives the forward-path in its text.",
+		RFC: 5321, Sections: []string{"4.2", "4.2.2"},
+		Quote: `In particular, the 220, 221, 251, 421, and 551 reply codes are associated with message text that must be parsed and interpreted by machines.` + QuoteSeparator +
+			`251 User not local; will forward to <forward-path> (See Section 3.4)` + QuoteSeparator +
+			`551 User not local; please try <forward-path> (See Section 3.4)`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "3.4"}, {5321, "7.4"}},
+		Note: "The lower-case \"must\" is not a keyword in RFC 5321, an RFC 2119 document; §3.4 only says a server MAY give the address with 251 or 551. " +
+			"The form of the text is defined by the reply-code descriptions.",
+	},
+	{
+		ID: "RFC5321-4.3.2-data-codes", Title: "Every reply to DATA, and to the end of the mail data, uses a code of the §4.3.2 table.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`DATA I: 354 -> data -> S: 250 E: 552, 554, 451, 452 E: 450, 550 (rejections for policy reasons) E: 503, 554`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.3.2-rset-noop-quit-codes", Title: "RSET and NOOP are answered 250, QUIT 221, as the §4.3.2 table has it.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`RSET S: 250` + QuoteSeparator + `NOOP S: 250 QUIT S: 221`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.3.2-help-codes", Title: "Every reply to HELP uses a code of the §4.3.2 table.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`HELP S: 211, 214 E: 502, 504`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.3.2-turn-codes", Title: "TURN is answered 250 or 502, the codes RFC 821 gave it.",
+		RFC: 5321, Sections: []string{"F.1"},
+		Quote:   `This command, described in RFC 821, raises important security issues since, in the absence of strong authentication of the host requesting that the client and server switch roles, it can easily be used to divert mail from its correct destination.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{821, "4.3"}},
+		Note: "RFC 5321 §4.3.2 has no TURN row: TURN is only in App. F.1, as a deprecated RFC 821 command. The codes 250 and 502 are RFC 821 §4.3's, " +
+			"which RFC 5321 obsoletes, so no keyword applies.",
+	},
 }
