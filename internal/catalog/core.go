@@ -623,4 +623,225 @@ var core = []Requirement{
 		Note: "RFC 5321 §4.3.2 has no TURN row: TURN is only in App. F.1, as a deprecated RFC 821 command. The codes 250 and 502 are RFC 821 §4.3's, " +
 			"which RFC 5321 obsoletes, so no keyword applies.",
 	},
+
+	// MAIL (RFC 5321 §3.3, §4.1.1.2, §4.1.2, §4.1.4).
+	{
+		ID: "RFC5321-3.3-mail-accept-250", Title: "An acceptable MAIL command gets 250, in a session opened with HELO as with EHLO.",
+		RFC: 5321, Sections: []string{"3.3", "4.1.1.1"},
+		Quote: `If accepted, the SMTP server returns a "250 OK" reply.` + QuoteSeparator +
+			`In any event, a client MUST issue HELO or EHLO before starting a mail transaction.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.2"}},
+		Note: "The 250 for an accepted MAIL is stated without a keyword (and a refusal is always allowed); the MUST binds the client.",
+	},
+	{
+		ID: "RFC5321-3.3-mail-fail-class", Title: "A refused reverse-path gets a failure reply: 5yz (501 or 553) for an invalid address.",
+		RFC: 5321, Sections: []string{"3.3"},
+		Quote:   `If the mailbox specification is not acceptable for some reason, the server MUST return a reply indicating whether the failure is permanent (i.e., will occur again if the client tries to send the same address again) or temporary (i.e., the address might be accepted if the client tries again later).`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.2"}},
+	},
+	{
+		ID: "RFC5321-4.1.4-mail-bad-arg-501", Title: "A MAIL with an unacceptable argument gets 501 and opens no transaction.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `If the transaction beginning command argument is not acceptable, a 501 failure reply MUST be returned and the SMTP server MUST stay in the same state.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.2"}},
+	},
+	{
+		ID: "RFC5321-4.1.4-nested-mail", Title: "A second MAIL right after an accepted MAIL gets 503 (bad sequence).",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote: `MAIL (or SEND, SOML, or SAML) MUST NOT be sent if a mail transaction is already open, i.e., it should be sent only if no mail transaction had been started in the session, or if the previous one successfully concluded with a successful DATA command, or if the previous one was aborted, e.g., with a RSET or new EHLO.` + QuoteSeparator +
+			`If the commands in a transaction are out of order to the degree that they cannot be processed by the server, a 503 failure reply MUST be returned and the SMTP server MUST stay in the same state.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.3"}},
+		Note: "The MUST NOT binds the client; the server's MUST is the 503 for a command out of order.",
+	},
+	{
+		ID: "RFC5321-4.1.2-null-reverse-path", Title: "MAIL FROM:<> is valid and is not refused as a syntax error.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `Reverse-path = Path / "<>"`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.6.3"}, {5321, "4.5.5"}, {5321, "6.1"}},
+	},
+	{
+		ID: "RFC5321-3.3-no-space-after-colon", Title: "MAIL FROM: <sender> (a space after the colon) is a syntax error and gets 501.",
+		RFC: 5321, Sections: []string{"3.3", "4.1.4"},
+		Quote: `Since it has been a common source of errors, it is worth noting that spaces are not permitted on either side of the colon following FROM in the MAIL command or TO in the RCPT command. The syntax is exactly as given above.` + QuoteSeparator +
+			`If the transaction beginning command argument is not acceptable, a 501 failure reply MUST be returned and the SMTP server MUST stay in the same state.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.2"}},
+		Note: "§3.3 states the syntax without a keyword; the MUST is §4.1.4's 501 for a MAIL argument the server does not accept. Accepting the space is leniency (the argument is then acceptable to the server).",
+	},
+	{
+		ID: "RFC5321-4.1.2-source-route-reverse", Title: "A source route in the reverse-path is accepted as syntax.",
+		RFC: 5321, Sections: []string{"4.1.2", "F.2"},
+		Quote: `A-d-l = At-domain *( "," At-domain ) ; Note that this form, the so-called "source ; route", MUST BE accepted, SHOULD NOT be ; generated, and SHOULD be ignored.` + QuoteSeparator +
+			`SMTP servers MUST continue to accept source route syntax as specified in the main body of this document and in RFC 1123.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "C"}},
+	},
+	{
+		ID: "RFC5321-4.1.2-quoted-local-part", Title: "A local part written as a quoted string is valid syntax.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `Local-part = Dot-string / Quoted-string ; MAY be case-sensitive` + QuoteSeparator + `Quoted-string = DQUOTE *QcontentSMTP DQUOTE`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.2-control-char-501", Title: "A MAIL command holding an ASCII control character is refused (501).",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote: `These characters MUST NOT be used in MAIL or RCPT commands or other commands that require mailbox names.` + QuoteSeparator +
+			`SMTP servers that receive a command in which invalid character codes have been employed, and for which there are no other reasons for rejection, MUST reject that command with a 501 response (this rule, like others, could be overridden by appropriate SMTP extensions).`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-2.4-8bit-envelope-reject", Title: "A MAIL command with 8-bit octets and no SMTPUTF8 parameter is rejected.",
+		RFC: 5321, Sections: []string{"2.4"},
+		Quote:   `In the absence of a server-offered extension explicitly permitting it, a sending SMTP system is not permitted to send envelope commands in any character set other than US-ASCII. Receiving systems SHOULD reject such commands, normally using "500 syntax error - invalid character" replies.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.1.2"}},
+		Note: "§4.1.2 also says a command with \"invalid character codes\" MUST be rejected with 501; the spec follows §2.4, which names the 8-bit case.",
+	},
+	{
+		ID: "RFC5321-4.1.1.11-unknown-param-555", Title: "An unrecognised MAIL parameter gets 555.",
+		RFC: 5321, Sections: []string{"4.1.1.11"},
+		Quote:   `If the server SMTP does not recognize or cannot implement one or more of the parameters associated with a particular MAIL FROM or RCPT TO command, it will return code 555.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "\"will return\": no keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.1.11-param-not-advertised", Title: "A MAIL parameter of an extension that was not advertised gets 555.",
+		RFC: 5321, Sections: []string{"4.1.1.2", "4.1.1.11"},
+		Quote: `If service extensions were negotiated, the MAIL command may also carry parameters associated with a particular service extension.` + QuoteSeparator +
+			`If the server SMTP does not recognize or cannot implement one or more of the parameters associated with a particular MAIL FROM or RCPT TO command, it will return code 555.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "\"will return\": no keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.1-trailing-whitespace", Title: "A MAIL command with trailing spaces before CRLF is accepted.",
+		RFC: 5321, Sections: []string{"4.1.1"},
+		Quote:   `(In the interest of improved interoperability, SMTP receivers SHOULD tolerate trailing white space before the terminating <CRLF>.)`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.2-mail-clears-buffers", Title: "A MAIL after a finished message starts with no recipients: DATA gets 503 or 554.",
+		RFC: 5321, Sections: []string{"4.1.1.2", "4.1.4"},
+		Quote: `This command clears the reverse-path buffer, the forward-path buffer, and the mail data buffer, and it inserts the reverse-path information from its argument clause into the reverse-path buffer.` + QuoteSeparator +
+			`If the commands in a transaction are out of order to the degree that they cannot be processed by the server, a 503 failure reply MUST be returned and the SMTP server MUST stay in the same state.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.3"}},
+		Note: "The clearing is described without a keyword; DATA in the new transaction, which has no RCPT, is out of order (§4.1.4 MUST).",
+	},
+	{
+		ID: "RFC5321-4.1.4-mail-before-ehlo", Title: "MAIL before any EHLO or HELO gets 503.",
+		RFC: 5321, Sections: []string{"4.1.4", "4.1.1.1"},
+		Quote: `A session that will contain mail transactions MUST first be initialized by the use of the EHLO command.` + QuoteSeparator +
+			`In any event, a client MUST issue HELO or EHLO before starting a mail transaction.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "Both MUSTs bind the client; no sentence says what the server answers to MAIL before EHLO (503 is the convention).",
+	},
+	{
+		ID: "RFC5321-4.3.2-mail-codes", Title: "Every reply to MAIL uses a code RFC 5321 §4.3.2 lists for MAIL.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`MAIL S: 250 E: 552, 451, 452, 550, 553, 503, 455, 555`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+
+	// VRFY, EXPN and HELP (RFC 5321 §3.5, §4.1.1.6-§4.1.1.8, §7.3).
+	{
+		ID: "RFC5321-4.5.1-vrfy-in-minimum-set", Title: "VRFY is a required command: it is never answered 500 (command unrecognized).",
+		RFC: 5321, Sections: []string{"4.5.1", "4.3.2"},
+		Quote: `The following commands MUST be supported to conform to this specification: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY` + QuoteSeparator +
+			`Note that producing a "command not recognized" error in response to the required subset of these commands is a violation of this specification.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.5.3"}},
+	},
+	{
+		ID: "RFC5321-7.3-vrfy-disabled-252", Title: "A disabled VRFY (the same answer for an existing and a missing mailbox) answers 252.",
+		RFC: 5321, Sections: []string{"7.3"},
+		Quote:   `If a site disables these commands for security reasons, the SMTP server MUST return a 252 response, rather than a code that could be confused with successful or unsuccessful verification.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.5.3"}},
+	},
+	{
+		ID: "RFC5321-7.3-vrfy-not-always-550", Title: "VRFY of an existing mailbox does not get 550.",
+		RFC: 5321, Sections: []string{"7.3"},
+		Quote: `As a corollary to the above, implementations that permit this MUST NOT appear to have verified addresses that are not, in fact, verified.` + QuoteSeparator +
+			`Of course, an implementation that "supports" VRFY by always returning 550 whether or not the address is valid is equally not in conformance.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-3.5.2-vrfy-mailbox-form", Title: "A successful VRFY reply names the mailbox as <local-part@domain>, with no source route.",
+		RFC: 5321, Sections: []string{"3.5.2", "3.5.1"},
+		Quote: `When normal (2yz or 551) responses are returned from a VRFY or EXPN request, the reply MUST include the <Mailbox> name using a "<local-part@domain>" construction, where "domain" is a fully-qualified domain name.` + QuoteSeparator +
+			`Paths (explicit source routes) MUST NOT be returned by VRFY or EXPN.` + QuoteSeparator +
+			`If a normal (i.e., 250) response is returned, the response MAY include the full name of the user and MUST include the mailbox of the user.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Note: "The angle brackets are a SHOULD (§3.5.2: \"addresses SHOULD appear in pointed brackets\"), which the spec grades WARN.",
+	},
+	{
+		ID: "RFC5321-3.5.1-vrfy-full-address", Title: "VRFY takes a full address (local-part@domain) as well as a user name.",
+		RFC: 5321, Sections: []string{"3.5.1"},
+		Quote:   `However, since current Internet practice often results in a single host handling mail for multiple domains, hosts, especially hosts that provide this functionality, SHOULD accept the "local-part@domain" form as a "user name"; hosts MAY also choose to recognize other strings as "user names".`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.6-vrfy-arg-required", Title: "VRFY needs an argument: VRFY alone gets 501, never a 250.",
+		RFC: 5321, Sections: []string{"4.1.1.6", "3.5.3"},
+		Quote: `vrfy = "VRFY" SP String CRLF` + QuoteSeparator +
+			`A server MUST NOT return a 250 code in response to a VRFY or EXPN command unless it has actually verified the address.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "The grammar makes the argument required; a 250 to VRFY without one cannot have verified an address.",
+	},
+	{
+		ID: "RFC5321-4.1.1.6-vrfy-no-state-change", Title: "VRFY inside a transaction leaves it alone: DATA after it gets 354.",
+		RFC: 5321, Sections: []string{"4.1.1.6"},
+		Quote:   `This command has no effect on the reverse-path buffer, the forward-path buffer, or the mail data buffer.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "Described without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.1.7-expn-no-state-change", Title: "EXPN inside a transaction leaves it alone: DATA after it gets 354.",
+		RFC: 5321, Sections: []string{"4.1.1.7"},
+		Quote:   `This command has no effect on the reverse-path buffer, the forward-path buffer, or the mail data buffer, and it may be issued at any time.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "Described without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.1.8-help-no-state-change", Title: "HELP inside a transaction leaves it alone: DATA after it gets 354.",
+		RFC: 5321, Sections: []string{"4.1.1.8"},
+		Quote:   `This command has no effect on the reverse-path buffer, the forward-path buffer, or the mail data buffer, and it may be issued at any time.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Note: "Described without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.1.4-vrfy-expn-help-pre-ehlo", Title: "VRFY, EXPN and HELP before any EHLO are answered, not refused with 503.",
+		RFC: 5321, Sections: []string{"4.1.4"},
+		Quote:   `The NOOP, HELP, EXPN, VRFY, and RSET commands can be used at any time during a session, or without previously initializing a session. SMTP servers SHOULD process these normally (that is, not return a 503 code) even if no EHLO command has yet been received; clients SHOULD open a session with EHLO before sending these commands.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.3.2-vrfy-expn-codes", Title: "VRFY and EXPN are answered with codes from the RFC 5321 §4.3.2 table.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`VRFY S: 250, 251, 252 E: 550, 551, 553, 502, 504 EXPN S: 250, 252 E: 550, 500, 502, 504`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+	},
+	{
+		ID: "RFC5321-3.5.2-expn-listed", Title: "If EXPN is implemented (not 500 or 502), EXPN is an EHLO keyword.",
+		RFC: 5321, Sections: []string{"3.5.2"},
+		Quote:   `Since they were both optional in RFC 821, but VRFY was made mandatory in RFC 1123 [3], if EXPN is supported, it MUST be listed as a service extension in an EHLO response.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.1"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.8-help", Title: "HELP gets 211 or 214; HELP with a topic gets 211, 214 or 504.",
+		RFC: 5321, Sections: []string{"4.1.1.8"},
+		Quote:   `SMTP servers SHOULD support HELP without arguments and MAY support it with arguments.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+	},
 }
