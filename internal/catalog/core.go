@@ -844,4 +844,261 @@ var core = []Requirement{
 		Keyword: "SHOULD", Level: Should, Feature: "core",
 		Also: []Cite{{5321, "4.3.2"}},
 	},
+
+	// DATA (RFC 5321 §3.3, §4.1.1.4, §4.5.2, §4.5.3.1).
+	{
+		ID: "RFC5321-3.3-data-354", Title: "With an accepted recipient, DATA gets 354 and the lines after it are read as mail data.",
+		RFC: 5321, Sections: []string{"3.3", "4.1.1.4"},
+		Quote: `If accepted, the SMTP server returns a 354 Intermediate reply and considers all succeeding lines up to but not including the end of mail data indicator to be the message text.` + QuoteSeparator +
+			`The receiver normally sends a 354 response to DATA, and then treats the lines (strings ending in <CRLF> sequences, as described in Section 2.3.7) following the command as mail data from the sender.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "Both the 354 and the reading of the lines after it as mail data are described without a keyword (\"If accepted\", \"normally\"); a refused DATA is allowed.",
+	},
+	{
+		ID: "RFC5321-3.3-data-refused-stays-command-mode", Title: "After a refused DATA, the next lines are read as commands, not as mail data.",
+		RFC: 5321, Sections: []string{"3.3", "4.2"},
+		Quote: `If one of those replies (or any other 5yz reply) is received, the client MUST NOT send the message data; more generally, message data MUST NOT be sent unless a 354 reply is received.` + QuoteSeparator +
+			`Every command MUST generate exactly one reply.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Note: "The MUST NOTs bind the client and make the line after a refused DATA a command; the server's MUST is §4.2's reply to it.",
+	},
+	{
+		ID: "RFC5321-4.1.1.4-eod-crlf-dot-crlf", Title: "Mail data ends only at <CRLF>.<CRLF>, and the server replies only after the whole sequence.",
+		RFC: 5321, Sections: []string{"4.1.1.4", "2.3.8"},
+		Quote: `The mail data are terminated by a line containing only a period, that is, the character sequence "<CRLF>.<CRLF>", where the first <CRLF> is actually the terminator of the previous line (see Section 4.5.2).` + QuoteSeparator +
+			`Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "3.3"}, {5321, "4.5.2"}},
+		Note: "A reply to \"<CRLF>.\" before its final CRLF takes the line \".\" as ended without a CRLF.",
+	},
+	{
+		ID: "RFC5321-4.1.1.4-lf-dot-lf-not-eod", Title: "The sequence <LF>.<LF> does not end the mail data.",
+		RFC: 5321, Sections: []string{"4.1.1.4"},
+		Quote:   `In particular, the sequence "<LF>.<LF>" (bare line feeds, without carriage returns) MUST NOT be treated as equivalent to <CRLF>.<CRLF> as the end of mail data indication.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "2.3.8"}},
+	},
+	{
+		ID: "RFC5321-4.5.2-dot-stuffing-wire", Title: "Dot-stuffed lines (\"..\", \"...\", \"..hidden\") are mail data: the data does not end at \"..\".",
+		RFC: 5321, Sections: []string{"4.5.2"},
+		Quote:   `When a line of mail text is received by the SMTP server, it checks the line. If the line is composed of a single period, it is treated as the end of mail indicator. If the first character is a period and there are other characters on the line, the first character is deleted.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.4"}},
+		Note: "The transparency procedure is stated without a keyword.",
+	},
+	{
+		ID: "RFC5321-4.5.3.1.6-text-line-1000", Title: "A text line of 1000 octets including CRLF (998 before it, a stuffed dot not counted) is received.",
+		RFC: 5321, Sections: []string{"4.5.3.1", "4.5.3.1.6"},
+		Quote: `Every implementation MUST be able to receive objects of at least these sizes.` + QuoteSeparator +
+			`The maximum total length of a text line including the <CRLF> is 1000 octets (not counting the leading dot duplicated for transparency).`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.5.3.1.7-content-64k", Title: "A message of 65,536 octets is accepted, and no SIZE below 65536 is advertised.",
+		RFC: 5321, Sections: []string{"4.5.3.1.7"},
+		Quote:   `The maximum total length of a message content (including any message header section as well as the message body) MUST BE at least 64K octets.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{1870, "3"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.4-single-final-reply", Title: "After the end of the data the server sends one reply, whatever the number of recipients.",
+		RFC: 5321, Sections: []string{"4.1.1.4"},
+		Quote:   `If the processing is successful, the receiver MUST send an OK reply. If the processing fails, the receiver MUST send a failure reply. The SMTP model does not allow for partial failures at this point: either the message is accepted by the server for delivery and a positive response is returned or it is not accepted and a failure reply is returned.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.2"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.4-buffers-cleared", Title: "After the end of the data the sender and recipients are gone: RCPT and DATA are out of sequence.",
+		RFC: 5321, Sections: []string{"4.1.1.4", "3.3"},
+		Quote: `This processing consumes the information in the reverse-path buffer, the forward-path buffer, and the mail data buffer, and on the completion of this command these buffers are cleared.` + QuoteSeparator +
+			`If a RCPT command appears without a previous MAIL command, the server MUST return a 503 "Bad sequence of commands" response.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1-data-args-501", Title: "DATA takes no argument, so DATA with one gets 501.",
+		RFC: 5321, Sections: []string{"4.1.1"},
+		Quote:   `Several commands (RSET, DATA, QUIT) are specified as not permitting parameters. In the absence of specific extensions offered by the server and accepted by the client, clients MUST NOT send such parameters and servers SHOULD reject commands containing them as having invalid syntax.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+		Note: "The MUST NOT binds the client.",
+	},
+
+	// TURN, ETRN, ATRN, SEND, SOML, SAML (RFC 5321 App. F; RFC 1985;
+	// RFC 2645).
+	{
+		ID: "RFC5321-F.1-turn-unauth", Title: "TURN from an unauthenticated client is not honoured: 502.",
+		RFC: 5321, Sections: []string{"F.1"},
+		Quote:   `Its use is deprecated; SMTP systems SHOULD NOT use it unless the server can authenticate the client.`,
+		Keyword: "SHOULD NOT", Level: Should, Feature: "core",
+		Also: []Cite{{821, "4.3"}},
+	},
+	{
+		ID: "RFC5321-F.6-send-soml-saml", Title: "SEND, SOML and SAML get 500 or 502, or, if accepted, are listed in EHLO.",
+		RFC: 5321, Sections: []string{"F.6"},
+		Quote:   `Servers MAY implement them. If they are implemented by servers, the implementation model specified in RFC 821 MUST be used and the command names MUST be published in the response to the EHLO command.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.1"}},
+	},
+	{
+		ID: "RFC1985-etrn-keyword", Title: "If ETRN is implemented (not 500 or 502), ETRN is an EHLO keyword.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `The EHLO response MUST contain keywords (and associated parameters if required) for all commands not listed as "required" in Section 4.5.1 excepting only private-use commands as described in Section 4.1.5.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{1985, "2"}},
+		Note: "RFC 1985 §2 names the keyword (\"the EHLO keyword value associated with this extension is \"ETRN\"\") without a keyword of its own; the obligation to list it is RFC 5321's.",
+	},
+	{
+		ID: "RFC2645-atrn-on-mta-port", Title: "ATRN on an MTA port gets 500 or 502 (not implemented).",
+		RFC: 2645, Sections: []string{"4"},
+		Quote:   `On-Demand Mail Relay is a restricted profile of SMTP [SMTP, ESMTP]. Port 366 is reserved for On-Demand Mail Relay.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.2.4"}},
+		Note: "RFC 2645 defines ATRN for the ODMR service on port 366 and says nothing of other ports; that an MTA port does not implement ATRN is a convention. " +
+			"An ATRN refused for want of authentication (530) follows RFC 2645 §5.2.1.",
+	},
+
+	// RCPT (RFC 5321 §3.3, §4.1.1.3, §4.5.1).
+	{
+		ID: "RFC5321-3.3-rcpt-before-mail", Title: "RCPT with no MAIL before it gets 503 (bad sequence of commands).",
+		RFC: 5321, Sections: []string{"3.3"},
+		Quote:   `If a RCPT command appears without a previous MAIL command, the server MUST return a 503 "Bad sequence of commands" response.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.4"}},
+	},
+	{
+		ID: "RFC5321-3.3-rcpt-accept", Title: "An acceptable recipient gets 250 or 251, also after a refused recipient.",
+		RFC: 5321, Sections: []string{"3.3"},
+		Quote:   `If accepted, the SMTP server returns a "250 OK" reply and stores the forward-path.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.3"}},
+		Note: "Stated without a keyword.",
+	},
+	{
+		ID: "RFC5321-3.3-rcpt-unknown-550", Title: "A recipient that does not exist gets 550 (or is accepted for later bouncing), never a 3yz.",
+		RFC: 5321, Sections: []string{"3.3", "4.3.1", "4.3.2"},
+		Quote: `If the recipient is known not to be a deliverable address, the SMTP server returns a 550 reply, typically with a string such as "no such user - " and the mailbox name (other circumstances and reply codes are possible).` + QuoteSeparator +
+			`The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`RCPT S: 250, 251 (but see Section 3.4 for discussion of 251 and 551) E: 550, 551, 552, 553, 450, 451, 452, 503, 455, 555`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Note: "The 550 is described without a keyword and other codes are possible; what the spec refuses (a 3yz, a 2yz other than 250 and 251) is outside the §4.3.2 table, a SHOULD.",
+	},
+	{
+		ID: "RFC5321-4.1.1.3-rcpt-null-path", Title: "RCPT TO:<> is refused: the forward-path cannot be null.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `Reverse-path = Path / "<>" Forward-path = Path Path = "<" [ A-d-l ":" ] Mailbox ">"`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.3"}},
+		Note: "Only the reverse-path may be \"<>\".",
+	},
+	{
+		ID: "RFC5321-4.1.1.3-rcpt-no-brackets", Title: "RCPT TO:mailbox without angle brackets is a syntax error (501).",
+		RFC: 5321, Sections: []string{"4.1.2", "3.3"},
+		Quote: `Forward-path = Path Path = "<" [ A-d-l ":" ] Mailbox ">"` + QuoteSeparator +
+			`The first or only argument to this command includes a forward-path (normally a mailbox and domain, always surrounded by "<" and ">" brackets) identifying one recipient.`,
+		Keyword: KeywordABNF, Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.3"}},
+		Note: "The grammar requires the brackets. It says nothing of the reply code: refusing the command with a code other than 501 or 553 is no violation of it.",
+	},
+	{
+		ID: "RFC5321-4.5.1-postmaster-bare", Title: "RCPT TO:<Postmaster> with no domain is accepted.",
+		RFC: 5321, Sections: []string{"4.5.1", "2.3.5"},
+		Quote: `The requirement to accept mail for postmaster implies that RCPT commands that specify a mailbox for postmaster at any of the domains for which the SMTP server provides mail service, as well as the special case of "RCPT TO:<Postmaster>" (with no domain specification), MUST be supported.` + QuoteSeparator +
+			`The reserved mailbox name "postmaster" may be used in a RCPT command without domain qualification (see Section 4.1.1.3) and MUST be accepted if so used.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.1.1.3"}},
+	},
+	{
+		ID: "RFC5321-4.5.1-postmaster-domain", Title: "RCPT TO:<postmaster@domain> is accepted for a served domain.",
+		RFC: 5321, Sections: []string{"4.5.1"},
+		Quote:   `The requirement to accept mail for postmaster implies that RCPT commands that specify a mailbox for postmaster at any of the domains for which the SMTP server provides mail service, as well as the special case of "RCPT TO:<Postmaster>" (with no domain specification), MUST be supported.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.3-postmaster-case-bare", Title: "A bare postmaster in mixed case (<pOsTmAsTeR>) is accepted.",
+		RFC: 5321, Sections: []string{"4.5.1", "4.1.1.3"},
+		Quote: `Any system that includes an SMTP server supporting mail relaying or delivery MUST support the reserved mailbox "postmaster" as a case-insensitive local name.` + QuoteSeparator +
+			`Note that, in a departure from the usual rules for local-parts, the "Postmaster" string shown above is treated as case-insensitive.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.3-postmaster-case-domain", Title: "POSTMASTER@domain in upper case is accepted for a served domain.",
+		RFC: 5321, Sections: []string{"4.5.1", "4.1.1.3"},
+		Quote: `Any system that includes an SMTP server supporting mail relaying or delivery MUST support the reserved mailbox "postmaster" as a case-insensitive local name.` + QuoteSeparator +
+			`Note that, in a departure from the usual rules for local-parts, the "Postmaster" string shown above is treated as case-insensitive.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+	},
+	{
+		ID: "RFC5321-4.1.1.3-source-route-forward", Title: "A source route in the forward-path is parsed, not refused as a syntax error.",
+		RFC: 5321, Sections: []string{"4.1.1.3", "3.3"},
+		Quote: `Receiving systems MUST recognize source route syntax but SHOULD strip off the source route specification and utilize the domain name associated with the mailbox as if the source route had not been provided.` + QuoteSeparator +
+			`Servers MUST be prepared to encounter a list of source routes in the forward-path, but they SHOULD ignore the routes or MAY decline to support the relaying they imply.`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "C"}, {5321, "F.2"}},
+	},
+	{
+		ID: "RFC5321-3.6.2-relay-denied-550", Title: "A recipient in a domain the server does not serve is refused, preferably with 550.",
+		RFC: 5321, Sections: []string{"3.6.2", "7.9"},
+		Quote: `If it declines to relay mail to a particular address for policy reasons, a 550 response SHOULD be returned.` + QuoteSeparator +
+			`When mail is rejected for these or other policy reasons, a 550 code SHOULD be used in response to EHLO (or HELO), MAIL, or RCPT as appropriate.`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{5321, "3.3"}},
+	},
+	{
+		ID: "RFC5321-4.1.1.3-rcpt-param-not-advertised", Title: "A RCPT parameter of an extension that was not advertised gets 555.",
+		RFC: 5321, Sections: []string{"4.1.1.3", "4.1.1.11"},
+		Quote: `The client MUST NOT transmit parameters other than those associated with a service extension offered by the server in its EHLO response.` + QuoteSeparator +
+			`If the server SMTP does not recognize or cannot implement one or more of the parameters associated with a particular MAIL FROM or RCPT TO command, it will return code 555.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "core",
+		Also: []Cite{{3461, "4.1"}, {7293, "3"}},
+		Note: "The MUST NOT binds the client; the server's 555 is \"will return\", no keyword.",
+	},
+	{
+		ID: "RFC5321-4.3.2-rcpt-codes", Title: "Every reply to RCPT uses a code RFC 5321 §4.3.2 lists for RCPT.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`RCPT S: 250, 251 (but see Section 3.4 for discussion of 251 and 551) E: 550, 551, 552, 553, 450, 451, 452, 503, 455, 555`,
+		Keyword: "SHOULD", Level: Should, Feature: "core",
+		Also: []Cite{{7504, "4"}, {7504, "5.1"}},
+	},
+
+	// Robustness (RFC 5321 §2.3.8, §3.8, §4.1.2, §7.8).
+	{
+		ID: "SEC-BARE-LF-COMMAND", Title: "A command ended by a bare LF is not complete: it is answered once the CRLF comes.",
+		RFC: 5321, Sections: []string{"2.3.8", "2.4"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.` + QuoteSeparator +
+			`The argument clause consists of a variable-length character string ending with the end of the line, i.e., with the character sequence <CRLF>. The receiver will take no action until this sequence is received.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-BARE-CR-COMMAND", Title: "A bare CR inside a command line does not make two commands of it.",
+		RFC: 5321, Sections: []string{"2.3.8"},
+		Quote:   `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+	},
+	{
+		ID: "SEC-NUL-IN-COMMAND", Title: "A command holding a NUL octet is refused with 500 or 501, not run.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `SMTP servers that receive a command in which invalid character codes have been employed, and for which there are no other reasons for rejection, MUST reject that command with a 501 response (this rule, like others, could be overridden by appropriate SMTP extensions).`,
+		Keyword: "MUST", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.3.2"}},
+	},
+	{
+		ID: "SEC-OVERLONG-LINE-NO-SPLIT", Title: "A command line of 8000 octets gets one reply, not one per piece.",
+		RFC: 5321, Sections: []string{"2.3.8", "4.2"},
+		Quote: `Conforming implementations MUST NOT recognize or generate any other character or character sequence as a line terminator. Limits MAY be imposed on line lengths by servers (see Section 4).` + QuoteSeparator +
+			`Every command MUST generate exactly one reply.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Also: []Cite{{5321, "4.5.3.1.4"}, {5321, "4.5.3.1.9"}},
+		Note: "The line may be refused (the MAY); cutting it into pieces read as commands ends lines where there is no CRLF.",
+	},
+	{
+		ID: "SEC-ERROR-FLOOD-CLOSE", Title: "A server that closes after a flood of invalid commands does so only after several of them.",
+		RFC: 5321, Sections: []string{"3.8", "7.8"},
+		Quote: `An SMTP server MUST NOT intentionally close the connection under normal operational circumstances (see Section 7.8) except:` + QuoteSeparator +
+			`For example, if a server determines that a large number of RCPT TO commands are being sent, most or all with invalid addresses, as part of such an attack, it would be reasonable for the server to close the connection after generating an appropriate number of 5yz (normally 550) replies.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "core",
+		Note: "§7.8 allows a defensive close after \"an appropriate number\" of errors without a keyword; a close after one or two errors falls under the §3.8 MUST NOT " +
+			"(\"a server that closes connections in response to commands that are not understood is in violation of this specification\").",
+	},
 }
