@@ -115,6 +115,10 @@ type Requirement struct {
 	Note string
 }
 
+// FeatureCore is the Feature of the requirements of RFC 5321 itself, which
+// every server is held to.
+const FeatureCore = "core"
+
 // QuoteSeparator joins passages from different places in one Quote.
 const QuoteSeparator = " … "
 

@@ -169,8 +169,8 @@ func TestEveryRequirement(t *testing.T) {
 			if strings.TrimSpace(r.Title) == "" {
 				t.Error("no Title")
 			}
-			if r.Feature != "core" {
-				t.Errorf("Feature %q, want core", r.Feature)
+			if r.Feature != FeatureCore {
+				t.Errorf("Feature %q, want %q", r.Feature, FeatureCore)
 			}
 			if len(r.Sections) == 0 {
 				t.Fatal("no Sections")
