@@ -192,6 +192,9 @@ func TestEveryRequirement(t *testing.T) {
 			if r.Level != level {
 				t.Errorf("Level %s, but keyword %s gives %s", r.Level, r.Keyword, level)
 			}
+			if r.Keyword == KeywordDefined && strings.TrimSpace(r.Note) == "" {
+				t.Error("a DEFINED requirement needs a Note saying why no keyword applies")
+			}
 			if r.Keyword != KeywordDefined && r.Keyword != KeywordABNF && !hasKeyword(r.Quote, r.Keyword, pre2119[r.RFC]) {
 				t.Errorf("the quote does not hold the keyword %s: %q", r.Keyword, r.Quote)
 			}
@@ -361,5 +364,45 @@ func TestHeadings(t *testing.T) {
 		if got := text.find(c.quote); len(got) != 1 || got[0] != c.section {
 			t.Errorf("%q found in sections %v, want [%s]", c.quote, got, c.section)
 		}
+	}
+}
+
+func TestHasKeyword(t *testing.T) {
+	for _, c := range []struct {
+		quote, keyword string
+		anyCase, want  bool
+	}{
+		{"servers MUST support the EHLO command", "MUST", false, true},
+		{"An SMTP server MUST NOT close the connection", "MUST", false, false},
+		{"An SMTP server MUST NOT close the connection", "MUST NOT", false, true},
+		{"it MUST NOT be sent, and MUST be rejected", "MUST", false, true},
+		{"the response MUST BE at least 64K", "MUST", false, true},
+		{"servers SHOULD\nNOT use it", "SHOULD NOT", false, true},
+		{"the server must return", "MUST", false, false},
+		{"the server must return", "MUST", true, true},
+		{"MUSTER", "MUST", false, false},
+	} {
+		if got := hasKeyword(c.quote, c.keyword, c.anyCase); got != c.want {
+			t.Errorf("hasKeyword(%q, %q, %v) = %v, want %v", c.quote, c.keyword, c.anyCase, got, c.want)
+		}
+	}
+}
+
+// TestNormalisation guards loadRFC: a sentence split by a page break and a
+// word split after its hyphen are found whole.
+func TestNormalisation(t *testing.T) {
+	text := loadRFC(t, 5321)
+	for _, quote := range []string{
+		// Split by a page break (§2.2.1, at "[Page 9]").
+		`If support for those services is to be added, it must be done in a way that permits older implementations to continue working acceptably.`,
+		// "EHLO-" ends a line, "style" starts the next.
+		`Servers MUST NOT return the extended EHLO-style response to a HELO command.`,
+	} {
+		if len(text.find(quote)) == 0 {
+			t.Errorf("not found after normalisation: %q", quote)
+		}
+	}
+	if strings.Contains(text.text, "Standards Track [Page") || strings.Contains(text.text, "RFC 5321 SMTP October 2008") {
+		t.Error("page footers or running headers survived normalisation")
 	}
 }
