@@ -33,9 +33,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// gets 354, and the lines after it are mail data up to <CRLF>.<CRLF>,
 	// not commands.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-data-354", Section: "RFC 5321 §3.3, §4.1.1.4, §4.3.2", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "With an accepted recipient, DATA gets 354 and the lines after it are read as mail data.",
+		ID: "RFC5321-3.3-data-354", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers DATA with 354 and takes a NOOP line after it as data", func(t *framework.T) {
 		s := t.Transaction()
 		r := s.Cmd("DATA")
@@ -55,9 +53,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §3.3: the client sends no data unless it got 354, so after a
 	// refused DATA the server stays in command mode.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-data-refused-stays-command-mode", Section: "RFC 5321 §3.3", Level: framework.Must,
-		Commands: []string{"DATA"},
-		Summary:  "After a refused DATA, the next lines are read as commands, not as mail data.",
+		ID: "RFC5321-3.3-data-refused-stays-command-mode", Commands: []string{"DATA"},
 	}, "answers a header line after a refused DATA as a command, then NOOP with 250", func(t *framework.T) {
 		s := t.Greeted()
 		s.Setup("DATA", "5yz") // no MAIL: 503 or 554 (RFC5321-3.3-data-without-mail judges which)
@@ -98,9 +94,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.1.1.4: the mail data ends only at <CRLF>.<CRLF>, and the
 	// server replies only once the whole sequence has arrived.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.4-eod-crlf-dot-crlf", Section: "RFC 5321 §4.1.1.4, §3.3, §4.5.2", Level: framework.Should,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "Mail data ends only at <CRLF>.<CRLF>, and the server replies only after the whole sequence.",
+		ID: "RFC5321-4.1.1.4-eod-crlf-dot-crlf", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers data ending in <CRLF>. and, after a pause, CRLF with one reply", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -123,9 +117,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.1.1.4: the bare-LF sequence <LF>.<LF> is not the end of
 	// the mail data.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.4-lf-dot-lf-not-eod", Section: "RFC 5321 §4.1.1.4, §2.3.8", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "The sequence <LF>.<LF> does not end the mail data.",
+		ID: "RFC5321-4.1.1.4-lf-dot-lf-not-eod", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers data holding <LF>.<LF> and a NOOP line with one reply", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -137,9 +129,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// are data, and only a lone "." ends it. (That the delivered lines are
 	// unstuffed needs SINK: RFC5321-4.5.2-dot-unstuffing.)
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.5.2-dot-stuffing-wire", Section: "RFC 5321 §4.5.2, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "Dot-stuffed lines (\"..\", \"...\", \"..hidden\") are mail data: the data does not end at \"..\".",
+		ID: "RFC5321-4.5.2-dot-stuffing-wire", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "takes a message with dot-stuffed lines with one reply, then NOOP with 250", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -154,9 +144,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.5.3.1.6: a text line of 1000 octets, CRLF included and a
 	// stuffed dot not counted, must be received.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.5.3.1.6-text-line-1000", Section: "RFC 5321 §4.5.3.1.6", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A text line of 1000 octets including CRLF (998 before it, a stuffed dot not counted) is received.",
+		ID: "RFC5321-4.5.3.1.6-text-line-1000", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "takes a message with a 998-octet line and a stuffed 998-octet line", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -169,9 +157,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.5.3.1.7: message content of at least 64K octets must be
 	// accepted, so an advertised SIZE below 65536 contradicts it too.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.5.3.1.7-content-64k", Section: "RFC 5321 §4.5.3.1.7; RFC 1870 §3", Level: framework.Must,
-		Commands: []string{"EHLO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A message of 65,536 octets is accepted, and no SIZE below 65536 is advertised.",
+		ID: "RFC5321-4.5.3.1.7-content-64k", Commands: []string{"EHLO", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "takes a 65,536-octet message", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Dial()
@@ -198,9 +184,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// one reply, 250 or a failure, even for several recipients (no partial
 	// acceptance outside LMTP).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.4-single-final-reply", Section: "RFC 5321 §4.1.1.4, §4.2", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "After the end of the data the server sends one reply, whatever the number of recipients.",
+		ID: "RFC5321-4.1.1.4-single-final-reply", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "gives one reply to a message for two recipients", func(t *framework.T) {
 		s := t.Transaction()
 		// A second, different recipient: postmaster of the mailbox's domain,
@@ -224,9 +208,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.1.1.4: processing the end of the data clears the
 	// reverse-path, forward-path and mail data buffers.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.4-buffers-cleared", Section: "RFC 5321 §4.1.1.4, §3.3", Level: framework.Must,
-		Commands: []string{"DATA", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "After the end of the data the sender and recipients are gone: RCPT and DATA are out of sequence.",
+		ID: "RFC5321-4.1.1.4-buffers-cleared", Commands: []string{"DATA", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT after a finished message with 503, then DATA with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -240,9 +222,7 @@ var _ = ginkgo.Describe("DATA", func() {
 	// RFC 5321 §4.1.1, §4.3.2: DATA takes no argument, so one gets 501
 	// (catalogue §17.24: many servers ignore it, WARN).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1-data-args-501", Section: "RFC 5321 §4.1.1, §4.3.2", Level: framework.Should,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "DATA takes no argument, so DATA with one gets 501.",
+		ID: "RFC5321-4.1.1-data-args-501", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers DATA with an argument with 501", func(t *framework.T) {
 		s := t.Transaction()
 		r := s.Cmd("DATA now")

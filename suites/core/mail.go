@@ -14,9 +14,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// session opened with HELO may start a transaction like one opened with
 	// EHLO (§4.1.1.1).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-mail-accept-250", Section: "RFC 5321 §3.3, §4.1.1.2, §4.1.1.1", Level: framework.Should,
-		Commands: []string{"HELO", "MAIL"},
-		Summary:  "An acceptable MAIL command gets 250, in a session opened with HELO as with EHLO.",
+		ID: "RFC5321-3.3-mail-accept-250", Commands: []string{"HELO", "MAIL"},
 	}, "answers MAIL FROM:<sender> after HELO with 250", func(t *framework.T) {
 		s := t.Dial()
 		s.Setup("HELO "+t.Cfg.Helo, "250")
@@ -30,9 +28,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// address instead is lenient parsing (catalogue §17.8: WARN), which this
 	// MUST does not cover.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-mail-fail-class", Section: "RFC 5321 §3.3, §4.1.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A refused reverse-path gets a failure reply: 5yz (501 or 553) for an invalid address.",
+		ID: "RFC5321-3.3-mail-fail-class", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<a@@b> with a 5yz", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:<a@@b>")
@@ -43,9 +39,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.4: an unacceptable argument to MAIL gets 501 and the
 	// server stays in the same state, so a correct MAIL still works.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.4-mail-bad-arg-501", Section: "RFC 5321 §4.1.4, §4.1.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A MAIL with an unacceptable argument gets 501 and opens no transaction.",
+		ID: "RFC5321-4.1.4-mail-bad-arg-501", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:sender (no brackets) with 501, then MAIL FROM:<sender> with 250", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:" + t.Cfg.Sender)
@@ -66,9 +60,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.4: MAIL inside an open transaction is out of sequence
 	// and gets 503; treating it as an implicit reset is tolerated.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.4-nested-mail", Section: "RFC 5321 §4.1.4, §3.3", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A second MAIL right after an accepted MAIL gets 503 (bad sequence).",
+		ID: "RFC5321-4.1.4-nested-mail", Commands: []string{"MAIL"},
 	}, "answers a nested MAIL (no RCPT yet) with 503", func(t *framework.T) {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
@@ -80,9 +72,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.2: Reverse-path = Path / "<>"; the null reverse-path is
 	// valid syntax (bounces depend on it, §4.5.5, §6.1).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.2-null-reverse-path", Section: "RFC 5321 §4.1.2, §3.6.3, §4.5.5, §6.1", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "MAIL FROM:<> is valid and is not refused as a syntax error.",
+		ID: "RFC5321-4.1.2-null-reverse-path", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<> with 250", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:<>")
@@ -93,22 +83,18 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §3.3: "MAIL FROM:<reverse-path>" is exactly the syntax; no
 	// space is allowed after the colon.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-no-space-after-colon", Section: "RFC 5321 §3.3, §4.1.2", Level: framework.Should,
-		Commands: []string{"MAIL"},
-		Summary:  "MAIL FROM: <sender> (a space after the colon) is a syntax error and gets 501.",
+		ID: "RFC5321-3.3-no-space-after-colon", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM: <sender> with 501", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM: <" + t.Cfg.Sender + ">")
-		t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "250",
-			Why: "RFC 5321 §3.3: no spaces on either side of the colon; accepting it is lenient (§17.8)"})
+		t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "250 550 553",
+			Why: "RFC 5321 §3.3, §4.1.4: no spaces on either side of the colon, and an unacceptable argument gets 501; accepting it is lenient (§17.8), and §3.3 lets failures be 550 or 553"})
 	})
 
 	// RFC 5321 §4.1.2, App. C: a source route (A-d-l) in a path MUST BE
 	// accepted as syntax, and SHOULD be ignored.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.2-source-route-reverse", Section: "RFC 5321 §4.1.2, App. C, App. F.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A source route in the reverse-path is accepted as syntax.",
+		ID: "RFC5321-4.1.2-source-route-reverse", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<@relay.example:sender> with 250", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:<@relay.example:" + t.Cfg.Sender + ">")
@@ -118,9 +104,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 
 	// RFC 5321 §4.1.2: Local-part = Dot-string / Quoted-string.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.2-quoted-local-part", Section: "RFC 5321 §4.1.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A local part written as a quoted string is valid syntax.",
+		ID: "RFC5321-4.1.2-quoted-local-part", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<\"john q. public\"@example.org> with 250", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd(`MAIL FROM:<"john q. public"@example.org>`)
@@ -131,9 +115,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.2: a command with invalid character codes, such as
 	// ASCII controls, gets 501 unless there is another reason to refuse it.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.2-control-char-501", Section: "RFC 5321 §4.1.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "A MAIL command holding an ASCII control character is refused (501).",
+		ID: "RFC5321-4.1.2-control-char-501", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<us\\x01er@example.org> with 501", func(t *framework.T) {
 		s := t.Greeted()
 		s.SendRaw([]byte("MAIL FROM:<us\x01er@example.org>\r\n"), "MAIL")
@@ -145,9 +127,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §2.4: without a negotiated extension (SMTPUTF8, RFC 6531),
 	// non-ASCII octets in envelope commands SHOULD be rejected.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-2.4-8bit-envelope-reject", Section: "RFC 5321 §2.4, §4.1.2", Level: framework.Should,
-		Commands: []string{"MAIL"},
-		Summary:  "A MAIL command with 8-bit octets and no SMTPUTF8 parameter is rejected.",
+		ID: "RFC5321-2.4-8bit-envelope-reject", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<j\\xc3\\xb6e@example.org> with 500 or 501", func(t *framework.T) {
 		s := t.Greeted()
 		s.SendRaw([]byte("MAIL FROM:<j\xc3\xb6e@example.org>\r\n"), "MAIL")
@@ -158,9 +138,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 
 	// RFC 5321 §4.1.1.11: a MAIL parameter that is not recognised gets 555.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.11-unknown-param-555", Section: "RFC 5321 §4.1.1.11, §4.3.2", Level: framework.Must,
-		Commands: []string{"MAIL"},
-		Summary:  "An unrecognised MAIL parameter gets 555.",
+		ID: "RFC5321-4.1.1.11-unknown-param-555", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<sender> XFOO=1 with 555", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> XFOO=1")
@@ -174,9 +152,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.1.2, §4.1.1.11: parameters of an extension the server
 	// did not advertise are treated as unrecognised (555).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.11-param-not-advertised", Section: "RFC 5321 §4.1.1.2, §4.1.1.11", Level: framework.Should,
-		Commands: []string{"EHLO", "MAIL"},
-		Summary:  "A MAIL parameter of an extension that was not advertised gets 555.",
+		ID: "RFC5321-4.1.1.11-param-not-advertised", Commands: []string{"EHLO", "MAIL"},
 	}, "answers MAIL with a parameter of an unadvertised extension with 555", func(t *framework.T) {
 		s, kws := envGreetedKeywords(t)
 		// A parameter of each extension, tried in this order; the first
@@ -202,9 +178,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 
 	// RFC 5321 §4.1.1: trailing whitespace before CRLF SHOULD be tolerated.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1-trailing-whitespace", Section: "RFC 5321 §4.1.1", Level: framework.Should,
-		Commands: []string{"MAIL"},
-		Summary:  "A MAIL command with trailing spaces before CRLF is accepted.",
+		ID: "RFC5321-4.1.1-trailing-whitespace", Commands: []string{"MAIL"},
 	}, "answers MAIL FROM:<sender> followed by two spaces with 250", func(t *framework.T) {
 		s := t.Greeted()
 		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + ">  ")
@@ -215,9 +189,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.1.2, §3.3: MAIL clears the forward-path and mail-data
 	// buffers, so recipients of a finished message do not carry over.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.2-mail-clears-buffers", Section: "RFC 5321 §4.1.1.2, §3.3", Level: framework.Must,
-		Commands: []string{"MAIL", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A MAIL after a finished message starts with no recipients: DATA gets 503 or 554.",
+		ID: "RFC5321-4.1.1.2-mail-clears-buffers", Commands: []string{"MAIL", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers DATA after a finished message and a new MAIL with 503 or 554", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -237,9 +209,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.1.1.1, §4.1.4: the client MUST greet before MAIL; a
 	// server that refuses MAIL without a greeting conventionally answers 503.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.4-mail-before-ehlo", Section: "RFC 5321 §4.1.1.1, §4.1.4", Level: framework.Should,
-		Commands: []string{"MAIL"},
-		Summary:  "MAIL before any EHLO or HELO gets 503.",
+		ID: "RFC5321-4.1.4-mail-before-ehlo", Commands: []string{"MAIL"},
 	}, "answers MAIL before EHLO with 503", func(t *framework.T) {
 		s := t.Dial()
 		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + ">")
@@ -250,9 +220,7 @@ var _ = ginkgo.Describe("MAIL", func() {
 	// RFC 5321 §4.3.2: MAIL answers 250, or fails with 552, 451, 452, 550,
 	// 553, 503, 455 or 555 (plus the general 500, 501, 421, and 530, 521).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.3.2-mail-codes", Section: "RFC 5321 §4.3.2", Level: framework.Should,
-		Commands: []string{"MAIL"},
-		Summary:  "Every reply to MAIL uses a code RFC 5321 §4.3.2 lists for MAIL.",
+		ID: "RFC5321-4.3.2-mail-codes", Commands: []string{"MAIL"},
 	}, "answers a battery of MAIL commands with codes from the §4.3.2 table", func(t *framework.T) {
 		s := t.Greeted()
 		for _, line := range []string{

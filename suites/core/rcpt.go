@@ -10,9 +10,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §3.3: RCPT without a prior MAIL is a bad sequence of
 	// commands and gets 503.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-rcpt-before-mail", Section: "RFC 5321 §3.3, §4.1.4", Level: framework.Must,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "RCPT with no MAIL before it gets 503 (bad sequence of commands).",
+		ID: "RFC5321-3.3-rcpt-before-mail", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT before MAIL with 503", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Greeted()
@@ -24,9 +22,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// when forwarded); a refused RCPT earlier in the transaction does not
 	// change that (the transaction stays open, §3.3).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-rcpt-accept", Section: "RFC 5321 §3.3, §4.1.1.3", Level: framework.Should,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "An acceptable recipient gets 250 or 251, also after a refused recipient.",
+		ID: "RFC5321-3.3-rcpt-accept", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:<mailbox> after a refused recipient with 250", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Greeted()
@@ -43,9 +39,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// 550; accepting it (verification deferred), a temporary failure or
 	// 551/553 are also allowed. A 3yz, or a 2yz other than 250/251, is not.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.3-rcpt-unknown-550", Section: "RFC 5321 §3.3, §4.3.2", Level: framework.Must,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A recipient that does not exist gets 550 (or is accepted for later bouncing), never a 3yz.",
+		ID: "RFC5321-3.3-rcpt-unknown-550", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT to an unknown user with 550", func(t *framework.T) {
 		s := t.Transaction()
 		r := s.Cmd("RCPT TO:<" + t.Cfg.UnknownMailbox + ">")
@@ -56,9 +50,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.1.1.3, §4.1.2: Forward-path = Path, which has no null
 	// form: RCPT TO:<> is a syntax error.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-rcpt-null-path", Section: "RFC 5321 §4.1.1.3, §4.1.2", Level: framework.Must,
-		Commands: []string{"RCPT"},
-		Summary:  "RCPT TO:<> is refused: the forward-path cannot be null.",
+		ID: "RFC5321-4.1.1.3-rcpt-null-path", Commands: []string{"RCPT"},
 	}, "answers RCPT TO:<> with 501 or 553", func(t *framework.T) {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
@@ -70,24 +62,20 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.1.1.3, §4.1.2: the forward-path needs angle brackets;
 	// many servers accept the bare form (§17.8).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-rcpt-no-brackets", Section: "RFC 5321 §4.1.1.3, §4.1.2", Level: framework.Should,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "RCPT TO:mailbox without angle brackets is a syntax error (501).",
+		ID: "RFC5321-4.1.1.3-rcpt-no-brackets", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:mailbox (no brackets) with 501 or 553", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		r := s.Cmd("RCPT TO:" + mbx)
-		t.Expect(s, r, framework.Expectation{Pass: "501 553", Warn: "550 250",
+		t.Expect(s, r, framework.Expectation{Pass: "501 553", Warn: "250 5yz",
 			Why: "RFC 5321 §4.1.2: Path = \"<\" [ A-d-l \":\" ] Mailbox \">\"; accepting the bare form is lenient (§17.8)"})
 	})
 
 	// RFC 5321 §4.5.1, §4.1.1.3: RCPT TO:<Postmaster>, with no domain, MUST
 	// be supported.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.5.1-postmaster-bare", Section: "RFC 5321 §4.5.1, §2.3.5, §4.1.1.3", Level: framework.Must,
-		Commands: []string{"RCPT"},
-		Summary:  "RCPT TO:<Postmaster> with no domain is accepted.",
+		ID: "RFC5321-4.5.1-postmaster-bare", Commands: []string{"RCPT"},
 	}, "answers RCPT TO:<Postmaster> with 250", func(t *framework.T) {
 		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<Postmaster>")
@@ -98,9 +86,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.5.1: postmaster@domain MUST be accepted for every domain
 	// the server serves.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.5.1-postmaster-domain", Section: "RFC 5321 §4.5.1", Level: framework.Must,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "RCPT TO:<postmaster@domain> is accepted for a served domain.",
+		ID: "RFC5321-4.5.1-postmaster-domain", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:<postmaster@domain> with 250", func(t *framework.T) {
 		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<postmaster@" + t.Cfg.Domain() + ">")
@@ -111,9 +97,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.1.1.3: "Postmaster" is matched without regard to case,
 	// bare ...
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-postmaster-case-bare", Section: "RFC 5321 §4.1.1.3, §4.5.1", Level: framework.Must,
-		Commands: []string{"RCPT"},
-		Summary:  "A bare postmaster in mixed case (<pOsTmAsTeR>) is accepted.",
+		ID: "RFC5321-4.1.1.3-postmaster-case-bare", Commands: []string{"RCPT"},
 	}, "answers RCPT TO:<pOsTmAsTeR> with 250", func(t *framework.T) {
 		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<pOsTmAsTeR>")
@@ -123,9 +107,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 
 	// ... and with the served domain.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-postmaster-case-domain", Section: "RFC 5321 §4.1.1.3, §4.5.1", Level: framework.Must,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "POSTMASTER@domain in upper case is accepted for a served domain.",
+		ID: "RFC5321-4.1.1.3-postmaster-case-domain", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:<POSTMASTER@domain> with 250", func(t *framework.T) {
 		s := postmasterSession(t)
 		r := s.Cmd("RCPT TO:<POSTMASTER@" + t.Cfg.Domain() + ">")
@@ -136,9 +118,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.1.1.3, App. C: a source route in the forward-path MUST be
 	// recognised; the server SHOULD strip it and MAY decline the relay.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-source-route-forward", Section: "RFC 5321 §3.3, §4.1.1.3, App. C, App. F.2", Level: framework.Must,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A source route in the forward-path is parsed, not refused as a syntax error.",
+		ID: "RFC5321-4.1.1.3-source-route-forward", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:<@other.example:mailbox> with 250", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Greeted()
@@ -153,9 +133,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// open relay (a security failure the RFC itself does not make a MUST).
 	// No DATA ever follows the probe.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-3.6.2-relay-denied-550", Section: "RFC 5321 §3.6.2, §7.9, §3.3", Level: framework.Should,
-		Commands: []string{"RCPT"},
-		Summary:  "A recipient in a domain the server does not serve is refused, preferably with 550.",
+		ID: "RFC5321-3.6.2-relay-denied-550", Commands: []string{"RCPT"},
 	}, "answers RCPT to a foreign domain with 550", func(t *framework.T) {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
@@ -167,9 +145,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// RFC 5321 §4.1.1.3, §4.1.1.11: a RCPT parameter of an extension that
 	// was not advertised (NOTIFY without DSN) is unrecognised: 555.
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.1.1.3-rcpt-param-not-advertised", Section: "RFC 5321 §4.1.1.3, §4.1.1.11; RFC 3461 §4.1; RFC 7293 §3", Level: framework.Should,
-		Commands: []string{"EHLO", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A RCPT parameter of an extension that was not advertised gets 555.",
+		ID: "RFC5321-4.1.1.3-rcpt-param-not-advertised", Commands: []string{"EHLO", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT TO:<mailbox> with a parameter of an unadvertised extension with 555", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s, kws := envGreetedKeywords(t)
@@ -196,9 +172,7 @@ var _ = ginkgo.Describe("RCPT", func() {
 	// 553, 450, 451, 452, 503, 455 or 555 (plus the general 500, 501, 421,
 	// 530, and 556 from RFC 7504).
 	framework.It(framework.Requirement{
-		ID: "RFC5321-4.3.2-rcpt-codes", Section: "RFC 5321 §4.3.2; RFC 7504 §4, §5.1", Level: framework.Should,
-		Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "Every reply to RCPT uses a code RFC 5321 §4.3.2 lists for RCPT.",
+		ID: "RFC5321-4.3.2-rcpt-codes", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers a battery of RCPT commands with codes from the §4.3.2 table", func(t *framework.T) {
 		mbx := t.Mailbox()
 		s := t.Greeted()

@@ -71,9 +71,7 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	// RFC 5321 §4.1.1.4: <LF>.<LF> is not the end of the data, so commands
 	// after it are not run.
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-LF-DOT-LF", Section: "RFC 5321 §4.1.1.4, §2.3.8", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<LF>.<LF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-LF-DOT-LF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <LF>.<LF> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-LF-DOT-LF", "\n.\n")
 	})
@@ -81,18 +79,14 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	// RFC 5321 §2.3.8, §4.1.1.4: a bare LF does not end a line, so
 	// <LF>.<CRLF> is not the end of the data (CVE-2023-51764/5/6).
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-LF-DOT-CRLF", Section: "RFC 5321 §2.3.8, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<LF>.<CRLF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-LF-DOT-CRLF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <LF>.<CRLF> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-LF-DOT-CRLF", "\n.\r\n")
 	})
 
 	// RFC 5321 §2.3.8, §4.1.1.4: <CRLF>.<LF> is not the end of the data.
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CRLF-DOT-LF", Section: "RFC 5321 §2.3.8, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<CRLF>.<LF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-CRLF-DOT-LF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <CRLF>.<LF> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-CRLF-DOT-LF", "\r\n.\n")
 	})
@@ -100,18 +94,14 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	// RFC 5321 §2.3.8: a bare CR is not a line ending, so <CR>.<CR> is not
 	// the end of the data.
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CR-DOT-CR", Section: "RFC 5321 §2.3.8, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<CR>.<CR> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-CR-DOT-CR", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <CR>.<CR> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-CR-DOT-CR", "\r.\r")
 	})
 
 	// RFC 5321 §2.3.8: <CR>.<CRLF> is not the end of the data.
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CR-DOT-CRLF", Section: "RFC 5321 §2.3.8, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<CR>.<CRLF> does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-CR-DOT-CRLF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <CR>.<CRLF> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-CR-DOT-CRLF", "\r.\r\n")
 	})
@@ -119,9 +109,7 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	// RFC 5321 §2.3.8: <CRLF>.<CR> followed by a byte other than LF is not
 	// the end of the data.
 	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CRLF-DOT-CR", Section: "RFC 5321 §2.3.8, §4.1.1.4", Level: framework.Must,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "<CRLF>.<CR> not followed by LF does not end the data: a MAIL/RCPT/DATA smuggled after it is not run.",
+		ID: "SEC-SMUG-CRLF-DOT-CR", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "does not end the data at <CRLF>.<CR> followed by a smuggled transaction", func(t *framework.T) {
 		smuggleProbe(t, "SEC-SMUG-CRLF-DOT-CR", "\r\n.\r")
 	})
@@ -130,9 +118,7 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 	// limit may be refused, but the server handles it: one reply, no crash,
 	// no pieces of it read as commands.
 	framework.It(framework.Requirement{
-		ID: "SEC-HUGE-DATA-LINE", Section: "RFC 5321 §4.5.3.1.6, §4.5.3.1.9", Level: framework.May,
-		Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		Summary: "A 1 MiB data line without CRLF is taken or refused with exactly one reply.",
+		ID: "SEC-HUGE-DATA-LINE", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "gives exactly one reply to a message holding a 1 MiB line", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("DATA", "354")
@@ -148,8 +134,10 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 				t.Checked()
 				return
 			}
-			t.Violation(framework.Finding{Sent: sent, Expected: "one reply (RFC 5321 §4.5.3.1.9)",
-				Actual: r.String(), Detail: fmt.Sprintf("the server closed the connection during the long line: %v", err)})
+			// A close without a refusal: a defence RFC 5321 §7.8 tolerates
+			// (catalogue §17.20), not a second reply.
+			t.Warnf(framework.Finding{Sent: sent, Expected: "one reply (RFC 5321 §4.5.3.1.9)",
+				Actual: r.String(), Detail: fmt.Sprintf("the server closed the connection during the long line, without refusing it: %v", err)})
 			return
 		}
 		werr := s.TrySendRaw([]byte("\r\n.\r\n"), "DATA-END")
@@ -157,8 +145,8 @@ var _ = ginkgo.Describe("SMTP smuggling", func() {
 		if err != nil {
 			// The server dropped the connection over the long line, after
 			// the body was written: no reply at all.
-			t.Violation(framework.Finding{Sent: sent, Expected: "one reply (RFC 5321 §4.5.3.1.9)", Actual: err.Error(),
-				Detail: fmt.Sprintf("the server closed the connection without replying to the long line (write: %v)", werr)})
+			t.Warnf(framework.Finding{Sent: sent, Expected: "one reply (RFC 5321 §4.5.3.1.9)", Actual: err.Error(),
+				Detail: fmt.Sprintf("the server closed the connection without replying to the long line (write: %v); RFC 5321 §7.8 tolerates a defensive close", werr)})
 			return
 		}
 		t.Expect(s, r, framework.Expectation{Pass: "250 4yz 5yz", Why: "RFC 5321 §4.5.3.1.9: the long line may be refused, with one reply"})

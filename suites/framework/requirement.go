@@ -9,20 +9,24 @@
 package framework
 
 import (
+	"github.com/smtpspec/smtpspec/internal/catalog"
+
 	"fmt"
 	"regexp"
 	"strings"
 )
 
-// Level is the RFC 2119 strength of a requirement, as the suite grades it.
-type Level string
+// Level is the RFC 2119 strength of a requirement: the keyword of the
+// sentence it tests, from the catalogue (internal/catalog).
+type Level = catalog.Level
 
 // Levels. A broken MUST is a FAIL; a missed SHOULD is a WARN (a FAIL under
-// --strict); MAY-level specs check the syntax of an optional behaviour.
+// --strict); MAY and DEFINED (descriptive wording) are never a FAIL.
 const (
-	Must   Level = "MUST"
-	Should Level = "SHOULD"
-	May    Level = "MAY"
+	Must    = catalog.Must
+	Should  = catalog.Should
+	May     = catalog.May
+	Defined = catalog.Defined
 )
 
 // Need is a precondition a spec has beyond a plain connection.
@@ -34,20 +38,43 @@ const (
 	NeedMailbox Need = "mailbox"
 )
 
-// Requirement is one testable rule, identified by its catalogue ID.
+// Requirement is one testable rule, identified by its catalogue ID. A spec
+// names the ID, the commands it sends and its preconditions; the rest (the
+// section, the quoted sentence and its level, the summary) comes from the
+// catalogue entry of that ID, so it is written in one place.
 type Requirement struct {
 	// ID is stable and readable: "RFC5321-3.3-rcpt-before-mail".
 	ID string
-	// Section cites the RFC text: "RFC 5321 §3.3, §4.1.4".
-	Section string
-	// Level is MUST, SHOULD or MAY.
-	Level Level
 	// Commands are the SMTP verbs the spec exercises.
 	Commands []string
 	// Needs lists preconditions beyond a connection.
 	Needs []Need
-	// Summary paraphrases the requirement in one sentence.
+
+	// From the catalogue (filled in by It):
+
+	// Section cites the RFC text: "RFC 5321 §3.3, §4.1.4".
+	Section string
+	// Level is the level of the quoted sentence's keyword.
+	Level Level
+	// Summary states the requirement in one sentence.
 	Summary string
+	// Quote is the RFC sentence the spec tests, verbatim.
+	Quote string `json:",omitempty"`
+	// Keyword is the RFC 2119 keyword of Quote (or ABNF, DEFINED).
+	Keyword string `json:",omitempty"`
+	// Link points at the RFC section on rfc-editor.org.
+	Link string `json:",omitempty"`
+}
+
+// resolve fills in the catalogue's part of the requirement.
+func (r Requirement) resolve() (Requirement, error) {
+	c, ok := catalog.Lookup(r.ID)
+	if !ok {
+		return r, fmt.Errorf("framework: requirement %s is not in the catalogue (internal/catalog)", r.ID)
+	}
+	r.Section, r.Level, r.Summary = c.Cite(), c.Level, c.Title
+	r.Quote, r.Keyword, r.Link = c.Quote, c.Keyword, c.Link()
+	return r, nil
 }
 
 var (
@@ -60,8 +87,8 @@ func (r Requirement) Validate() error {
 	switch {
 	case !idPattern.MatchString(r.ID):
 		return fmt.Errorf("framework: requirement ID %q is not of the form RFC5321-3.3-rcpt-before-mail", r.ID)
-	case r.Level != Must && r.Level != Should && r.Level != May:
-		return fmt.Errorf("framework: requirement %s: level %q is not MUST, SHOULD or MAY", r.ID, r.Level)
+	case r.Level != Must && r.Level != Should && r.Level != May && r.Level != Defined:
+		return fmt.Errorf("framework: requirement %s: level %q is not MUST, SHOULD, MAY or DEFINED", r.ID, r.Level)
 	case len(r.sectionLabels()) == 0:
 		return fmt.Errorf("framework: requirement %s: section %q cites no RFC section (\"RFC 5321 §3.3\")", r.ID, r.Section)
 	case len(r.Commands) == 0:

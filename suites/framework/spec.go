@@ -1,6 +1,8 @@
 package framework
 
 import (
+	"github.com/smtpspec/smtpspec/internal/catalog"
+
 	"context"
 	"fmt"
 	"strings"
@@ -14,7 +16,11 @@ import (
 // expected observation: "answers RCPT before MAIL with 503". The body gets a
 // *T; it opens sessions with t.Dial and judges with t.Expect and friends.
 func It(req Requirement, text string, body func(t *T)) bool {
-	if err := req.Validate(); err != nil {
+	req, err := req.resolve()
+	if err == nil {
+		err = req.Validate()
+	}
+	if err != nil {
 		// A malformed requirement is a bug in the spec tree; Ginkgo reports
 		// it when the tree is built, before any server is contacted.
 		return ginkgo.It(text, func() { ginkgo.Fail(err.Error()) })
@@ -204,6 +210,11 @@ func (t *T) finding(f Finding, level Level) {
 		f.Rule = ""
 		t.Violation(f)
 		return
+	}
+	// The rule's own level, from the catalogue, decides: only a MUST-level
+	// rule gives FAIL.
+	if c, ok := catalog.Lookup(f.Rule); ok {
+		level = c.Level
 	}
 	f.Verdict = Warn
 	if level == Must {
