@@ -996,12 +996,13 @@ var core = []Requirement{
 	},
 	{
 		ID: "RFC5321-4.1.1.3-rcpt-no-brackets", Title: "RCPT TO:mailbox without angle brackets is a syntax error (501).",
-		RFC: 5321, Sections: []string{"4.1.2", "3.3"},
+		RFC: 5321, Sections: []string{"4.1.2", "4.3.1", "4.3.2"},
 		Quote: `Forward-path = Path Path = "<" [ A-d-l ":" ] Mailbox ">"` + QuoteSeparator +
-			`The first or only argument to this command includes a forward-path (normally a mailbox and domain, always surrounded by "<" and ">" brackets) identifying one recipient.`,
-		Keyword: KeywordABNF, Level: Must, Feature: FeatureCore,
+			`The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`501 Syntax error in command or arguments.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
 		Also: []Cite{{5321, "4.1.1.3"}},
-		Note: "The grammar requires the brackets. It says nothing of the reply code: refusing the command with a code other than 501 or 553 is no violation of it.",
+		Note: "The grammar requires the brackets but says nothing of the server's reply; the reply to the syntax error is the §4.3.2 table's 501, a SHOULD. Accepting the bare form is leniency (WARN), as is another refusal.",
 	},
 	{
 		ID: "RFC5321-4.5.1-postmaster-bare", Title: "RCPT TO:<Postmaster> with no domain is accepted.",

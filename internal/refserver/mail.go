@@ -95,7 +95,7 @@ var (
 	faultNullReversePath = newFault("RFC5321-4.1.2-null-reverse-path",
 		"refuses MAIL FROM:<> with 501")
 	faultSpaceAfterColon = newFault("RFC5321-3.3-no-space-after-colon",
-		"accepts MAIL FROM: <...> (space after the colon) with 250")
+		"refuses MAIL FROM: <...> (space after the colon) with 555 instead of 501, taking the path for a parameter")
 	faultRouteReverse = newFault("RFC5321-4.1.2-source-route-reverse",
 		"refuses a source route in the reverse-path with 501")
 	faultQuotedLocal = newFault("RFC5321-4.1.2-quoted-local-part",
@@ -156,7 +156,9 @@ func (s *session) cmdMail(arg string) error {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
 	if strings.HasPrefix(rest, " <") && s.has(faultSpaceAfterColon) {
-		rest = strings.TrimLeft(rest, " ")
+		// It splits the argument at the space and takes the path for an
+		// unknown parameter.
+		return s.reply("555 5.5.4 Unsupported parameter " + strings.TrimSpace(rest))
 	}
 	if !strings.HasPrefix(rest, "<") && strings.Contains(rest, "@") && s.has(faultMailBadArg) {
 		s.openTx(rest, "")
