@@ -27,6 +27,16 @@ func (s CodeSet) Has(code int) bool {
 	return false
 }
 
+// HasExact reports whether the set names code itself, not only its class.
+func (s CodeSet) HasExact(code int) bool {
+	for _, f := range strings.Fields(string(s)) {
+		if n, err := strconv.Atoi(f); err == nil && n == code {
+			return true
+		}
+	}
+	return false
+}
+
 // String renders the set as "503 or 554".
 func (s CodeSet) String() string {
 	f := strings.Fields(string(s))
