@@ -433,7 +433,7 @@ var (
 	faultGreetingCode = newFault("RFC5321-3.1-greeting-code",
 		"greets with 250 instead of 220 a connection made while another one is open and has sent nothing yet")
 	faultGreetingDomain = newFault("RFC5321-4.2-greeting-domain",
-		"greets with \"220 ESMTP ...\", with no domain after the code")
+		"greets with its host name written with underscores (\"220 ref_smtpspec_test ESMTP ...\"), which is not a domain")
 	fault554WaitsQuit = newRefuseFault("RFC5321-3.1-554-waits-quit",
 		"after the 554 greeting, closes the connection if no command arrives within 75 ms")
 	fault554Then503 = newRefuseFault("RFC5321-3.1-554-then-503",
@@ -536,7 +536,9 @@ var errDrop = errors.New("refserver: connection dropped")
 func (s *session) greet() error {
 	code, text := "220", s.cfg.Hostname+" ESMTP smtpspec reference server"
 	if s.has(faultGreetingDomain) {
-		text = "ESMTP smtpspec reference server"
+		// A host name with underscores, as a misconfigured server gives:
+		// not a Domain (RFC 5321 §4.1.2), so the greeting breaks §4.2.
+		text = strings.ReplaceAll(s.cfg.Hostname, ".", "_") + " ESMTP smtpspec reference server"
 	}
 	if s.has(faultGreetingCode) {
 		s.hush()
