@@ -31,7 +31,7 @@ func (r Report) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  reply codes seen: %s\n", r.Codes)
 	}
 	if r.Interrupted {
-		fmt.Fprintf(w, "  the run stopped early (%s): %d specs NOT RUN (the one running then, and those not started); the verdicts cover the specs that ran\n", r.StopReason, s.NotRun)
+		fmt.Fprintf(w, "  the run stopped early (%s): %d specs NOT RUN, without a verdict\n", r.StopReason, s.NotRun)
 	}
 }
 
