@@ -1,0 +1,98 @@
+package selftest
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/internal/refserver"
+)
+
+// idVerdicts lists "ID verdict" in report order.
+func idVerdicts(r runResult) []string {
+	var out []string
+	for _, res := range r.Report.Results {
+		out = append(out, res.ID+" "+string(res.Verdict))
+	}
+	return out
+}
+
+// TestParallelSameVerdicts: --parallel N gives the serial run's report:
+// the same specs in the same order with the same verdicts and counts, one
+// console summary, one report.json.
+func TestParallelSameVerdicts(t *testing.T) {
+	const fault = "RFC5321-3.3-rcpt-before-mail"
+	srv, err := refserver.Start(refserver.Config{Faults: []string{fault}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"embedded server", nil, 0},
+		{"reference server with a fault", []string{"--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence}, 1},
+		{"a label filter", []string{"--label-filter", "RCPT || DATA"}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			serial := runSuite(t, append(tc.args, "--parallel", "1")...)
+			par := runSuite(t, append(tc.args, "--parallel", "4")...)
+			for _, r := range []runResult{serial, par} {
+				if r.Code != tc.code {
+					t.Errorf("exit %d, want %d\n%s\n%s", r.Code, tc.code, r.Stdout, r.Stderr)
+				}
+			}
+			if len(serial.Report.Results) == 0 {
+				t.Fatalf("the serial run reported no specs")
+			}
+			if a, b := idVerdicts(serial), idVerdicts(par); !reflect.DeepEqual(a, b) {
+				t.Errorf("--parallel 4 differs from the serial run:\nserial:   %v\nparallel: %v", a, b)
+			}
+			if serial.Report.Summary != par.Report.Summary || !reflect.DeepEqual(serial.Report.Codes, par.Report.Codes) {
+				t.Errorf("summaries differ: %+v vs %+v", serial.Report.Summary, par.Report.Summary)
+			}
+			if par.Report.Summary.NotRun != 0 || par.Report.Interrupted {
+				t.Errorf("the parallel run left specs NOT RUN: %+v %q", par.Report.Summary, par.Report.StopReason)
+			}
+			if n := strings.Count(par.Stdout, "\nsmtpspec: "+par.Report.Target.Address+":"); n != 1 {
+				t.Errorf("the parallel run printed %d summaries, want 1:\n%s", n, par.Stdout)
+			}
+			if strings.Contains(par.Stdout, "Ran ") {
+				t.Errorf("the children's Ginkgo output reached the console:\n%s", par.Stdout)
+			}
+			if tc.code == 1 && par.verdicts()[fault] != "FAIL" {
+				t.Errorf("%s: %s, want FAIL", fault, par.verdicts()[fault])
+			}
+		})
+	}
+}
+
+// TestFilteredSpecsAreNotInTheReport: specs a filter leaves out are not in
+// the report at all (only specs the run did not get to are NOT RUN).
+func TestFilteredSpecsAreNotInTheReport(t *testing.T) {
+	listing := runSuite(t, "--dry-run", "--label-filter", "RCPT && MUST")
+	run := runSuite(t, "--label-filter", "RCPT && MUST")
+	if run.Code != 0 {
+		t.Fatalf("exit %d\n%s%s", run.Code, run.Stdout, run.Stderr)
+	}
+	var listed, ran []string
+	for _, r := range listing.Report.Results {
+		listed = append(listed, r.ID)
+	}
+	for _, r := range run.Report.Results {
+		ran = append(ran, r.ID)
+		if r.Verdict == "NOT RUN" {
+			t.Errorf("%s is NOT RUN in a run that was not stopped", r.ID)
+		}
+	}
+	if len(ran) == 0 || !reflect.DeepEqual(listed, ran) {
+		t.Errorf("the run reports %v, the listing %v", ran, listed)
+	}
+	if !strings.Contains(listing.Stdout, strconv.Itoa(len(listed))+" specs") {
+		t.Errorf("the listing's count line does not say %d specs:\n%s", len(listed), listing.Stdout)
+	}
+}
