@@ -1,10 +1,13 @@
 package selftest
 
 import (
+	"io"
+	"net"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smtpspec/smtpspec/internal/refserver"
 )
@@ -94,5 +97,51 @@ func TestFilteredSpecsAreNotInTheReport(t *testing.T) {
 	}
 	if !strings.Contains(listing.Stdout, strconv.Itoa(len(listed))+" specs") {
 		t.Errorf("the listing's count line does not say %d specs:\n%s", len(listed), listing.Stdout)
+	}
+}
+
+// TestParallelTargetDies: when the target stops accepting connections part
+// way through a --parallel run, the session that notices stops the others;
+// the merged report says why, the specs that ended keep their verdicts and
+// the rest are NOT RUN, exit 3.
+func TestParallelTargetDies(t *testing.T) {
+	srv, err := refserver.Start(refserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { // relay the first 30 connections, then stop listening
+		defer ln.Close()
+		for i := 0; i < 30; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", srv.Addr())
+			if err != nil {
+				c.Close()
+				return
+			}
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(up, c) }()
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(c, up) }()
+		}
+	}()
+	res := runSuite(t, "--target", ln.Addr().String(), "--mailbox", "alice@example.test", "--silence", matrixSilence, "--parallel", "3")
+	if res.Code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	if !res.Report.Interrupted || !strings.Contains(res.Report.StopReason, "stopped accepting connections") {
+		t.Errorf("report.json does not say why the run stopped: %v %q", res.Report.Interrupted, res.Report.StopReason)
+	}
+	s := res.Report.Summary
+	if s.Pass == 0 || s.NotRun == 0 || s.Fail != 0 {
+		t.Errorf("want some specs PASS before the target died, the rest NOT RUN, none FAIL: %+v", s)
+	}
+	if res.Elapsed > 30*time.Second {
+		t.Errorf("took %s to give up on a dead target", res.Elapsed)
 	}
 }
