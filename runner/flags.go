@@ -63,9 +63,12 @@ type Options struct {
 
 // childOptions are the hidden flags a --parallel parent gives its children.
 type childOptions struct {
-	// Shard names a file of requirement IDs, one a line: the child runs
-	// only these specs.
-	Shard string
+	// Claims is the directory where the children of one run claim specs:
+	// each child walks the whole selected list and runs the specs it
+	// claims first (see claim.go).
+	Claims string
+	// Session is the child's number, 1 to N, written into its claims.
+	Session int
 	// GinkgoJSON is where the child writes Ginkgo's own report of its
 	// run, for the parent to merge.
 	GinkgoJSON string
@@ -149,7 +152,8 @@ func newFlagSet(o *Options, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.ConnectTimeout, "connect-timeout", defaultConnectTimeout, "wait for each TCP connect")
 	fs.DurationVar(&o.Deadline, "deadline", defaultDeadline, "bound on the whole run; when it passes the running spec and the rest are NOT RUN and the run exits 3 (0: no bound)")
 	fs.IntVar(&o.Parallel, "parallel", 0, "run the specs on N sessions at once, same verdicts as a serial run (default 4 against the embedded server, 1 against --target)")
-	fs.StringVar(&o.child.Shard, "internal-shard", "", "")
+	fs.StringVar(&o.child.Claims, "internal-claims", "", "")
+	fs.IntVar(&o.child.Session, "internal-session", 0, "")
 	fs.StringVar(&o.child.GinkgoJSON, "internal-ginkgo-json", "", "")
 	fs.DurationVar(&o.Silence, "silence", defaultSilence, "how long to watch for a reply that must not come (150ms against the embedded server)")
 	fs.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'MUST && RCPT' or 'rfc5321:3.3'")

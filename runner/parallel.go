@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,28 +20,28 @@ import (
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
-// A --parallel N run shards the selected specs over N child processes of
-// this binary, each a serial run of its share against the same target, and
-// merges their Ginkgo reports, in the serial order, into one report. Ginkgo's
-// own parallel mode needs its CLI; a child process per session keeps each
-// run in-process and its state (the framework's configuration, the run's
+// A --parallel N run spreads the selected specs over N child processes of
+// this binary, each a serial run against the same target, and merges their
+// Ginkgo reports, in the serial order, into one report. Ginkgo's own
+// parallel mode needs its CLI; a child process per session keeps each run
+// in-process and its state (the framework's configuration, the run's
 // breakers) its own.
 //
-// The parent lists the specs its filters select (a dry run in-process),
-// deals them out round-robin, and starts each child with the user's flags
-// plus --target (the embedded server the parent started, when there was no
-// --target), the time left to --deadline, and two hidden flags: the shard
-// (a file of requirement IDs) and where to write Ginkgo's JSON report. The
-// children run in their own process group, so a Ctrl-C on the terminal
-// reaches the parent only, which passes SIGINT and SIGTERM on to each
-// child once. When a child's run aborts (the target stopped accepting
-// connections), the parent interrupts the others. Children's console
-// output is not shown (with --verbose it is, one child after another),
-// so the console stays readable.
+// The parent lists the specs its filters select (a dry run in-process) and
+// starts each child with the user's flags plus --target (the embedded
+// server the parent started, when there was no --target), the time left to
+// --deadline, and hidden flags: the claim directory and the session number
+// (claim.go: the children share the specs out as they go), and where to
+// write Ginkgo's JSON report. The children run in their own process group,
+// so a Ctrl-C on the terminal reaches the parent only, which passes SIGINT
+// and SIGTERM on to each child once. When a child's run aborts (the target
+// stopped accepting connections), the parent interrupts the others.
+// Children's console output is not shown (with --verbose it is, one child
+// after another), so the console stays readable.
 
-// shardChild is one child process of a --parallel run.
-type shardChild struct {
-	ids    []string
+// session is one child process of a --parallel run.
+type session struct {
+	n      int
 	cmd    *exec.Cmd
 	json   string
 	out    bytes.Buffer
@@ -56,16 +57,13 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 		return ExitUntestable
 	}
 	list = prune(list, r.keep)
-	var ids []string
+	specs := 0
 	for _, sr := range list.SpecReports {
 		if sr.LeafNodeType == types.NodeTypeIt {
-			ids = append(ids, specID(sr))
+			specs++
 		}
 	}
-	n := min(r.o.Parallel, len(ids))
-	if n < 1 {
-		n = 1
-	}
+	n := max(min(r.o.Parallel, specs), 1)
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintf(r.stderr, "smtpspec: --parallel: cannot find this program to start its sessions: %v\n", err)
@@ -77,6 +75,11 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 		return ExitUsage
 	}
 	defer os.RemoveAll(dir)
+	claimDir := filepath.Join(dir, "claims")
+	if err := os.Mkdir(claimDir, 0o755); err != nil {
+		fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
+		return ExitUsage
+	}
 
 	started := time.Now()
 	base := childArgs(args, r.o, cfg)
@@ -84,18 +87,10 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 	if r.o.Deadline > 0 {
 		remaining = max(r.o.Deadline-time.Since(r.start), time.Millisecond)
 	}
-	children := make([]*shardChild, n)
-	for i := range children {
-		children[i] = &shardChild{json: filepath.Join(dir, fmt.Sprintf("shard-%d.json", i+1))}
-	}
-	for i, id := range ids {
-		c := children[i%n]
-		c.ids = append(c.ids, id)
-	}
-	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", len(ids), n, r.o.Parallel)
+	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", specs, n, r.o.Parallel)
 
 	var mu sync.Mutex // guards the start and the signalling of children
-	running := map[*shardChild]bool{}
+	running := map[*session]bool{}
 	signalAll := func(sig os.Signal) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -106,17 +101,16 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 	r.stop.setForward(signalAll)
 	defer r.stop.setForward(nil)
 
+	children := make([]*session, n)
 	var wg sync.WaitGroup
-	for i, c := range children {
-		shard := filepath.Join(dir, fmt.Sprintf("shard-%d.ids", i+1))
-		if err := os.WriteFile(shard, []byte(strings.Join(c.ids, "\n")+"\n"), 0o644); err != nil {
-			fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
-			return ExitUsage
-		}
+	for i := range children {
+		c := &session{n: i + 1, json: filepath.Join(dir, fmt.Sprintf("session-%d.json", i+1))}
+		children[i] = c
 		cargs := append(append([]string(nil), base...),
-			"--out", filepath.Join(dir, fmt.Sprintf("out-%d", i+1)),
+			"--out", filepath.Join(dir, fmt.Sprintf("out-%d", c.n)),
 			"--deadline", remaining.String(),
-			"--internal-shard", shard, "--internal-ginkgo-json", c.json)
+			"--internal-claims", claimDir, "--internal-session", strconv.Itoa(c.n),
+			"--internal-ginkgo-json", c.json)
 		c.cmd = exec.Command(self, cargs...)
 		c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.errOut
 		ownProcessGroup(c.cmd)
@@ -133,7 +127,7 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 		running[c] = true
 		mu.Unlock()
 		wg.Add(1)
-		go func(c *shardChild) {
+		go func(c *session) {
 			defer wg.Done()
 			c.err = c.cmd.Wait()
 			mu.Lock()
@@ -154,13 +148,13 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 	}
 	wg.Wait()
 
-	for i, c := range children {
+	for _, c := range children {
 		if r.o.Verbose && c.out.Len() > 0 {
-			fmt.Fprintf(r.stdout, "--- session %d of %d (%d specs)\n", i+1, n, len(c.ids))
+			fmt.Fprintf(r.stdout, "--- session %d of %d\n", c.n, n)
 			_, _ = io.Copy(r.stdout, &c.out)
 		}
-		if c.report == nil && c.cmd != nil && c.cmd.Process != nil {
-			why := fmt.Sprintf("session %d of %d ended without a report (%v)", i+1, n, c.err)
+		if c.report == nil && c.cmd.Process != nil {
+			why := fmt.Sprintf("session %d of %d ended without a report (%v)", c.n, n, c.err)
 			if tail := lastLine(c.errOut.String()); tail != "" {
 				why += ": " + tail
 			}
@@ -168,15 +162,16 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 			r.stop.set(why)
 		}
 	}
-	merged := mergeReports(list, children, started, r.stop.get())
+	merged := mergeReports(list, children, func(id string) int { return claimant(claimDir, id) }, started, r.stop.get())
 	r.stop.annotate(&merged, r.o.Deadline)
 	return r.finish(merged)
 }
 
 // mergeReports puts the children's spec reports back in the serial order of
-// list. A spec whose child left no report of it is not run.
-func mergeReports(list types.Report, children []*shardChild, started time.Time, stopReason string) types.Report {
-	byID := map[string]types.SpecReport{}
+// list: each spec's report comes from the session that claimed it. A spec
+// no session claimed (the run stopped first) comes from any session that
+// reports it (skipped, so NOT RUN), or from the listing.
+func mergeReports(list types.Report, children []*session, claimedBy func(id string) int, started time.Time, stopReason string) types.Report {
 	merged := list
 	merged.SuiteConfig.DryRun = false
 	merged.StartTime, merged.EndTime = started, time.Now()
@@ -191,19 +186,18 @@ func mergeReports(list types.Report, children []*shardChild, started time.Time, 
 		}
 		merged.SpecialSuiteFailureReasons = append(merged.SpecialSuiteFailureReasons, why)
 	}
+	bySession := map[int]map[string]types.SpecReport{}
 	for _, c := range children {
 		if c.report == nil {
 			continue
 		}
-		mine := map[string]bool{}
-		for _, id := range c.ids {
-			mine[id] = true
-		}
+		m := map[string]types.SpecReport{}
 		for _, sr := range c.report.SpecReports {
-			if sr.LeafNodeType == types.NodeTypeIt && mine[specID(sr)] {
-				byID[specID(sr)] = sr
+			if sr.LeafNodeType == types.NodeTypeIt {
+				m[specID(sr)] = sr
 			}
 		}
+		bySession[c.n] = m
 		merged.SuiteSucceeded = merged.SuiteSucceeded && c.report.SuiteSucceeded
 		for _, why := range c.report.SpecialSuiteFailureReasons {
 			addReason(why)
@@ -215,11 +209,23 @@ func mergeReports(list types.Report, children []*shardChild, started time.Time, 
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		if got, ok := byID[specID(sr)]; ok {
+		id := specID(sr)
+		if got, ok := bySession[claimedBy(id)][id]; ok {
 			merged.SpecReports = append(merged.SpecReports, got)
 			continue
 		}
+		// Nobody ran it. Ginkgo skipped it in every session that got
+		// this far; the merged report shows it skipped: NOT RUN.
 		sr.State, sr.Failure = types.SpecStateSkipped, types.Failure{}
+		for _, c := range children {
+			if got, ok := bySession[c.n][id]; ok && got.Failure.Message != claimedElsewhere {
+				sr = got
+				break
+			}
+		}
+		if sr.State.Is(types.SpecStateSkipped) && sr.Failure.Message != "" {
+			sr.Failure = types.Failure{}
+		}
 		merged.SpecReports = append(merged.SpecReports, sr)
 		missing = true
 	}
@@ -232,32 +238,19 @@ func mergeReports(list types.Report, children []*shardChild, started time.Time, 
 			addReason(stopReason)
 		}
 	}
-	if stopReason != "" && len(merged.SpecialSuiteFailureReasons) == 0 {
-		// Stopped (an abort elsewhere, a signal) after every spec ended.
-		merged.SuiteSucceeded = false
-	}
 	return merged
 }
 
-// runChild is a --parallel child: a serial run of its shard, without
-// preflight or reports; it writes Ginkgo's report for the parent.
+// runChild is a --parallel child: a serial run of the specs it claims,
+// without preflight or reports; it writes Ginkgo's report for the parent.
 func runChild(o Options, cfg framework.Config, stderr io.Writer) int {
-	b, err := os.ReadFile(o.child.Shard)
-	if err != nil {
-		fmt.Fprintf(stderr, "smtpspec: --internal-shard: %v\n", err)
+	if o.child.Claims == "" || o.child.Session < 1 {
+		fmt.Fprintln(stderr, "smtpspec: --internal-ginkgo-json needs --internal-claims and --internal-session")
 		return ExitUsage
 	}
-	ids := strings.Fields(string(b))
-	if len(ids) == 0 {
-		fmt.Fprintln(stderr, "smtpspec: --internal-shard: no specs")
-		return ExitUsage
-	}
-	filter := strings.Join(ids, " || ")
-	if o.LabelFilter != "" {
-		filter = "(" + o.LabelFilter + ") && (" + filter + ")"
-	}
+	claims.dir, claims.session = o.child.Claims, o.child.Session
 	framework.Configure(cfg)
-	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: filter, timeout: o.Deadline})
+	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: o.LabelFilter, timeout: o.Deadline})
 	if !ok {
 		fmt.Fprintln(stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
@@ -288,7 +281,7 @@ func readGinkgoJSON(path string) *types.Report {
 // defaults when there was no --target.
 func childArgs(args []string, o Options, cfg framework.Config) []string {
 	drop := map[string]bool{"target": true, "reference-fault": true, "out": true, "parallel": true, "deadline": true,
-		"dry-run": true, "list-faults": true, "version": true, "internal-shard": true, "internal-ginkgo-json": true}
+		"dry-run": true, "list-faults": true, "version": true, "internal-claims": true, "internal-session": true, "internal-ginkgo-json": true}
 	var probe Options
 	fs := newFlagSet(&probe, io.Discard)
 	var out []string
