@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -75,20 +77,86 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 		return ExitUsage
 	}
 	defer os.RemoveAll(dir)
-	claimDir := filepath.Join(dir, "claims")
-	if err := os.Mkdir(claimDir, 0o755); err != nil {
-		fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
-		return ExitUsage
-	}
 
 	started := time.Now()
 	base := childArgs(args, r.o, cfg)
+	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", specs, n, r.o.Parallel)
+	children, claimDir, err := r.runSessions(self, filepath.Join(dir, "1"), base, n)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
+		return ExitUsage
+	}
+	merged := mergeReports(list, children, func(id string) int { return claimant(claimDir, id) }, started, r.stop.get())
+
+	// A server that throttles parallel clients answers some sessions with
+	// 421, which makes their spec ERROR (or NOT APPLICABLE). Every spec
+	// that met a 421 runs once more, one at a time, after the others, and
+	// its verdict is the one of that serial run.
+	if ids := throttled(reports.Build(merged, r.suite, r.target)); len(ids) > 0 && r.stop.get() == "" {
+		fmt.Fprintf(r.stdout, "smtpspec: %d specs met a 421 reply while %d sessions were open: running them again, one at a time\n", len(ids), n)
+		filter := strings.Join(ids, " || ")
+		if r.o.LabelFilter != "" {
+			filter = "(" + r.o.LabelFilter + ") && (" + filter + ")"
+		}
+		again, againDir, err := r.runSessions(self, filepath.Join(dir, "2"), append(append([]string(nil), base...), "--label-filter", filter), 1)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
+			return ExitUsage
+		}
+		if again[0].report != nil {
+			retried := map[string]types.SpecReport{}
+			for _, sr := range again[0].report.SpecReports {
+				if sr.LeafNodeType == types.NodeTypeIt && claimant(againDir, specID(sr)) == 1 {
+					retried[specID(sr)] = sr
+				}
+			}
+			for i, sr := range merged.SpecReports {
+				if got, ok := retried[specID(sr)]; ok && sr.LeafNodeType == types.NodeTypeIt {
+					merged.SpecReports[i] = got
+				}
+			}
+			for _, why := range again[0].report.SpecialSuiteFailureReasons {
+				merged.SpecialSuiteFailureReasons = append(merged.SpecialSuiteFailureReasons, why)
+				merged.SuiteSucceeded = false
+			}
+		}
+		merged.EndTime = time.Now()
+		merged.RunTime = merged.EndTime.Sub(merged.StartTime)
+	}
+	r.stop.annotate(&merged, r.o.Deadline)
+	return r.finish(merged)
+}
+
+// throttle421 finds a 421 reply in a transcript (wire.Transcript's form).
+var throttle421 = regexp.MustCompile(`(?m)^ *[0-9.]+s S: "421[ -]`)
+
+// throttled lists the specs that met a 421 reply (greeting or command),
+// whatever their verdict: a throttled session ends as ERROR, or NOT
+// APPLICABLE where a spec only applies after a 220 greeting. A spec whose
+// 421 is the server's answer to the spec itself (an error flood) runs
+// again too, and gets the same verdict as before.
+func throttled(rep reports.Report) []string {
+	var ids []string
+	for _, res := range rep.Results {
+		if res.Verdict != framework.NotRun && throttle421.MatchString(res.Transcript) {
+			ids = append(ids, res.ID)
+		}
+	}
+	return ids
+}
+
+// runSessions runs n children with base's flags, sharing the specs out
+// through a claim directory under dir, and returns them once they have all
+// ended, with the claim directory.
+func (r run) runSessions(self, dir string, base []string, n int) ([]*session, string, error) {
+	claimDir := filepath.Join(dir, "claims")
+	if err := os.MkdirAll(claimDir, 0o755); err != nil {
+		return nil, "", err
+	}
 	remaining := time.Duration(0) // the children's --deadline: what is left of ours
 	if r.o.Deadline > 0 {
 		remaining = max(r.o.Deadline-time.Since(r.start), time.Millisecond)
 	}
-	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", specs, n, r.o.Parallel)
-
 	var mu sync.Mutex // guards the start and the signalling of children
 	running := map[*session]bool{}
 	signalAll := func(sig os.Signal) {
@@ -162,9 +230,7 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 			r.stop.set(why)
 		}
 	}
-	merged := mergeReports(list, children, func(id string) int { return claimant(claimDir, id) }, started, r.stop.get())
-	r.stop.annotate(&merged, r.o.Deadline)
-	return r.finish(merged)
+	return children, claimDir, nil
 }
 
 // mergeReports puts the children's spec reports back in the serial order of

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,4 +146,75 @@ func TestParallelTargetDies(t *testing.T) {
 	if res.Elapsed > 30*time.Second {
 		t.Errorf("took %s to give up on a dead target", res.Elapsed)
 	}
+}
+
+// startThrottleProxy relays to upstream but answers a connection with 421
+// and closes it while limit others are open, as servers that throttle
+// parallel clients do.
+func startThrottleProxy(t *testing.T, upstream string, limit int32) (addr string, refused *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open atomic.Int32
+	refused = new(atomic.Int32)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if open.Add(1) > limit {
+				open.Add(-1)
+				refused.Add(1)
+				c.Write([]byte("421 4.7.0 throttle.example Too many connections from your host, try again later\r\n"))
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", upstream)
+			if err != nil {
+				open.Add(-1)
+				c.Close()
+				continue
+			}
+			var once sync.Once
+			done := func() { once.Do(func() { open.Add(-1); c.Close(); up.Close() }) }
+			go func() { defer done(); _, _ = io.Copy(up, c) }()
+			go func() { defer done(); _, _ = io.Copy(c, up) }()
+		}
+	}()
+	return ln.Addr().String(), refused
+}
+
+// TestParallelRetriesThrottled: against a server that answers 421 to more
+// than three connections at once, --parallel 4 runs the specs that met the
+// 421 again, one at a time, and ends with the serial run's verdicts.
+func TestParallelRetriesThrottled(t *testing.T) {
+	srv, err := refserver.Start(refserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	addr, refused := startThrottleProxy(t, srv.Addr(), 3)
+	args := []string{"--target", addr, "--mailbox", "alice@example.test", "--silence", matrixSilence}
+	serial := runSuite(t, append(args, "--parallel", "1")...)
+	if refused.Load() != 0 {
+		t.Fatalf("the throttle refused %d connections of a serial run: the test's limit is too low", refused.Load())
+	}
+	par := runSuite(t, append(args, "--parallel", "4")...)
+	if refused.Load() == 0 {
+		t.Fatalf("the throttle refused no connection of --parallel 4: the test proves nothing")
+	}
+	if !strings.Contains(par.Stdout, "met a 421 reply while 4 sessions were open: running them again, one at a time") {
+		t.Errorf("the parallel run does not say it retried the throttled specs:\n%s", par.Stdout)
+	}
+	if serial.Code != 0 || par.Code != 0 {
+		t.Errorf("exit %d (serial), %d (parallel), want 0\n%s", serial.Code, par.Code, par.Stdout)
+	}
+	if a, b := idVerdicts(serial), idVerdicts(par); !reflect.DeepEqual(a, b) {
+		t.Errorf("--parallel 4 against a throttling server differs from the serial run:\nserial:   %v\nparallel: %v", a, b)
+	}
+	t.Logf("%d connections refused with 421; %+v", refused.Load(), par.Report.Summary)
 }
