@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/ginkgo/v2/types"
+
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -46,5 +48,25 @@ func TestParallelDefault(t *testing.T) {
 	}
 	if _, err := Parse([]string{"--parallel", "0"}, io.Discard); err == nil {
 		t.Errorf("--parallel 0 is accepted")
+	}
+}
+
+// TestAnnotate: Ginkgo's generic reasons become the runner's; a deadline
+// that passed after the last spec ended stops nothing.
+func TestAnnotate(t *testing.T) {
+	s := &stopper{}
+	s.set("run interrupted by SIGTERM")
+	cut := types.SpecReport{LeafNodeType: types.NodeTypeIt, State: types.SpecStateSkipped}
+	done := types.SpecReport{LeafNodeType: types.NodeTypeIt, State: types.SpecStatePassed}
+	gr := types.Report{SpecReports: types.SpecReports{done, cut}, SpecialSuiteFailureReasons: []string{"Interrupted by User", "Suite Timeout Elapsed"}}
+	s.annotate(&gr, time.Minute)
+	want := []string{"run interrupted by SIGTERM", "run stopped: deadline passed (--deadline 1m0s)"}
+	if !reflect.DeepEqual(gr.SpecialSuiteFailureReasons, want) {
+		t.Errorf("reasons %q, want %q", gr.SpecialSuiteFailureReasons, want)
+	}
+	late := types.Report{SpecReports: types.SpecReports{done}, SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"}}
+	s.annotate(&late, time.Minute)
+	if len(late.SpecialSuiteFailureReasons) != 0 {
+		t.Errorf("a deadline after the last spec still stops the run: %q", late.SpecialSuiteFailureReasons)
 	}
 }

@@ -98,6 +98,11 @@ func (s *stopper) annotate(gr *types.Report, deadline time.Duration) {
 				why = "run interrupted by a signal"
 			}
 		case "Suite Timeout Elapsed":
+			if !anyCutShort(gr) {
+				// The deadline passed after the last spec ended
+				// (while the reports were made): nothing was cut.
+				continue
+			}
 			why = fmt.Sprintf("run stopped: deadline passed (--deadline %s)", deadline)
 		}
 		dup := false
@@ -109,4 +114,20 @@ func (s *stopper) annotate(gr *types.Report, deadline time.Duration) {
 		}
 	}
 	gr.SpecialSuiteFailureReasons = out
+}
+
+// anyCutShort reports whether a spec of gr was cut short or not started.
+func anyCutShort(gr *types.Report) bool {
+	for _, sr := range gr.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		switch {
+		case sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted | types.SpecStateTimedout):
+			return true
+		case sr.State == types.SpecStateSkipped && sr.Failure.Message == "":
+			return true
+		}
+	}
+	return false
 }
