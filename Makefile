@@ -33,9 +33,12 @@ lint:
 	$(GO) tool staticcheck ./...
 
 # Wall time of full runs against the embedded server, and the per-spec
-# overhead (Go benchmarks; figures, not assertions).
+# overhead; then serial and --parallel 4 wall times against the embedded
+# server and a server with a per-reply delay, side by side (Go benchmarks;
+# figures, not assertions).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./selftest/
+	$(GO) test -run '^$$' -bench 'FullRun|SpecRun' -benchtime 3x ./selftest/
+	$(GO) test -run '^$$' -bench 'Parallel' -benchtime 1x ./selftest/
 
 clean:
 	rm -rf bin $(OUT)

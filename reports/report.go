@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,14 +89,26 @@ type Result struct {
 }
 
 // Build makes the compliance report from Ginkgo's report.
+//
+// A run that stopped early (an interrupt, the deadline, an abort) says why in
+// StopReason: the message of the spec that aborted the run, else the
+// report's special suite failure reasons (the runner rewrites Ginkgo's
+// generic ones, "Interrupted by User" and "Suite Timeout Elapsed", into
+// its own words before it calls Build). In such a run the spec that was
+// running and every spec that had not started are NOT RUN, never PASS,
+// FAIL or ERROR. Specs that a filter left out should be removed from r
+// before Build: any spec Ginkgo skipped without a message is taken as not
+// run.
 func Build(r types.Report, suite Suite, target Target) Report {
 	out := Report{Schema: SchemaVersion, Suite: suite, Target: target, Started: r.StartTime, Finished: r.EndTime,
 		Codes: framework.CodeCounts{}}
+	out.StopReason = StopReason(r)
+	out.Interrupted = out.StopReason != ""
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		res := resultOf(sr, suite.Strict)
+		res := resultOf(sr, suite.Strict, out.StopReason)
 		out.Results = append(out.Results, res)
 		for verb, m := range res.Codes {
 			for code, n := range m {
@@ -106,16 +119,6 @@ func Build(r types.Report, suite Suite, target Target) Report {
 			}
 		}
 	}
-	out.Interrupted = len(r.SpecialSuiteFailureReasons) > 0
-	out.StopReason = strings.Join(r.SpecialSuiteFailureReasons, "; ")
-	for _, sr := range r.SpecReports {
-		if sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted) {
-			out.Interrupted = true
-			if sr.State.Is(types.SpecStateAborted) {
-				out.StopReason = sr.Failure.Message
-			}
-		}
-	}
 	out.Summary = summarise(out.Results)
 	if out.Interrupted && out.Summary.Outcome == "success" {
 		out.Summary.Outcome = "partial"
@@ -123,7 +126,44 @@ func Build(r types.Report, suite Suite, target Target) Report {
 	return out
 }
 
-func resultOf(sr types.SpecReport, strict bool) Result {
+// StopReason says why the run of r stopped before every spec ran, or ""
+// when it did not: the message of the spec that aborted the run, else the
+// special suite failure reasons.
+func StopReason(r types.Report) string {
+	for _, sr := range r.SpecReports {
+		if sr.State.Is(types.SpecStateAborted) && sr.Failure.Message != "" {
+			return sr.Failure.Message
+		}
+	}
+	var reasons []string
+	for _, why := range r.SpecialSuiteFailureReasons {
+		switch why {
+		case "Interrupted by User":
+			why = "run interrupted"
+		case "Suite Timeout Elapsed":
+			why = "run stopped: deadline passed"
+		}
+		if !slices.Contains(reasons, why) {
+			reasons = append(reasons, why)
+		}
+	}
+	return strings.Join(reasons, "; ")
+}
+
+// cutShort reports whether sr is a spec the end of the run cut short: it was
+// running when an interrupt or an abort came, or when the whole run's time
+// (Ginkgo's suite timeout, the runner's --deadline) ran out.
+func cutShort(sr types.SpecReport) bool {
+	switch {
+	case sr.State.Is(types.SpecStateInterrupted | types.SpecStateAborted):
+		return true
+	case sr.State.Is(types.SpecStateTimedout):
+		return strings.HasPrefix(sr.Failure.Message, "A suite timeout occurred")
+	}
+	return false
+}
+
+func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 	res := Result{Spec: sr.FullText(), Duration: sr.RunTime.Seconds()}
 	labels := sr.Labels()
 	if len(labels) >= 2 {
@@ -173,20 +213,43 @@ func resultOf(sr types.SpecReport, strict bool) Result {
 			res.Transcript = e.StringRepresentation()
 		}
 	}
+	stopped := func() string {
+		if stopReason != "" {
+			return "not run: " + stopReason
+		}
+		return "not run: the run stopped first"
+	}
 	switch {
+	case cutShort(sr):
+		// Whatever the spec had seen, the stop came before it could
+		// settle a verdict it can stand by (rule: a spec cut short has
+		// none).
+		res.Verdict, res.Reason = framework.NotRun, stopped()
+		if sr.State.Is(types.SpecStateAborted) && sr.Failure.Message != "" && sr.Failure.Message != stopReason {
+			res.Reason = "not run: " + sr.Failure.Message
+		}
 	case rec != nil:
 		res.Verdict, res.Reason, res.Findings = rec.Verdict, rec.Reason, rec.Findings
+	case sr.State == types.SpecStateSkipped && sr.Failure.Message == "" && stopReason != "":
+		res.Verdict, res.Reason = framework.NotRun, stopped()
 	case sr.State == types.SpecStateSkipped && sr.Failure.Message == "":
-		res.Verdict, res.Reason = "NOT RUN", "not run (filtered out, or the run stopped first)"
+		res.Verdict, res.Reason = framework.NotRun, "not run (filtered out)"
 	case sr.State.Is(types.SpecStateSkipped):
 		res.Verdict, res.Reason = framework.NotApplicable, sr.Failure.Message
 	case sr.State.Is(types.SpecStatePending):
-		res.Verdict, res.Reason = "NOT RUN", "pending"
+		res.Verdict, res.Reason = framework.NotRun, "pending"
+	case sr.State == types.SpecStatePassed && stopReason != "":
+		// A listing of specs the run never started (the runner stopped
+		// before them, for example in its preflight).
+		res.Verdict, res.Reason = framework.NotRun, stopped()
 	case sr.State == types.SpecStatePassed:
 		// Only a dry run passes a spec without a verdict entry.
-		res.Verdict, res.Reason = "NOT RUN", "dry run"
+		res.Verdict, res.Reason = framework.NotRun, "dry run"
 	default:
 		res.Verdict, res.Reason = framework.Error, strings.TrimSpace(sr.State.String()+": "+sr.Failure.Message)
+	}
+	if res.Verdict == framework.NotRun {
+		res.Findings = nil
 	}
 	res.Failing = res.Verdict == framework.Fail || (strict && res.Verdict == framework.Warn)
 	return res
@@ -221,7 +284,7 @@ func summarise(results []Result) Summary {
 			s.NotApplicable++
 		case framework.Error:
 			s.Error++
-		default:
+		default: // NOT RUN
 			s.NotRun++
 		}
 	}
@@ -286,5 +349,28 @@ func WriteAll(dir string, gr types.Report, r Report) error {
 	if err := r.WriteJSON(filepath.Join(dir, "report.json")); err != nil {
 		return err
 	}
-	return WriteJUnit(gr, filepath.Join(dir, "junit.xml"))
+	return WriteJUnit(JUnitView(gr, r), filepath.Join(dir, "junit.xml"))
+}
+
+// JUnitView returns gr with every spec that r says is NOT RUN shown as
+// skipped, with the reason, so that junit.xml gives no pass, failure or
+// error to a spec the run cut short. gr must be the report r was built
+// from (its It specs pair with r.Results in order).
+func JUnitView(gr types.Report, r Report) types.Report {
+	out := gr
+	out.SpecReports = make(types.SpecReports, len(gr.SpecReports))
+	copy(out.SpecReports, gr.SpecReports)
+	i := 0
+	for j, sr := range out.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		if i < len(r.Results) && r.Results[i].Verdict == framework.NotRun {
+			sr.State = types.SpecStateSkipped
+			sr.Failure = types.Failure{Message: string(framework.NotRun) + ": " + strings.TrimPrefix(r.Results[i].Reason, "not run: ")}
+			out.SpecReports[j] = sr
+		}
+		i++
+	}
+	return out
 }

@@ -56,7 +56,7 @@ func TestBuild(t *testing.T) {
 
 	var out bytes.Buffer
 	r.WriteSummary(&out)
-	g.Expect(out.String()).To(ContainSubstring("6 specs: 1 PASS, 1 FAIL, 1 WARN, 1 NOT APPLICABLE, 1 ERROR, 1 not run (failure)"))
+	g.Expect(out.String()).To(ContainSubstring("6 specs: 1 PASS, 1 FAIL, 1 WARN, 1 NOT APPLICABLE, 1 ERROR, 1 NOT RUN (failure)"))
 	g.Expect(out.String()).To(ContainSubstring("FAIL  C [MUST] boom"))
 	g.Expect(out.String()).To(ContainSubstring(`WARN  B [SHOULD] expected 550, got "554 no\r\n"`))
 }
@@ -67,4 +67,64 @@ func TestOutcome(t *testing.T) {
 	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: framework.NotApplicable}}).Outcome).To(Equal("partial"))
 	g.Expect(summarise([]Result{{Verdict: framework.Warn}}).Outcome).To(Equal("success"))
 	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: "NOT RUN"}}).Outcome).To(Equal("success"), "specs filtered out do not make a run partial")
+}
+
+// TestCutShortIsNotRun: after an interrupt, an abort or the deadline, the
+// spec that was running and the specs not started are NOT RUN with the
+// reason, whatever verdict the running one had recorded; the specs that
+// ended before keep theirs; junit.xml shows them as skipped, not as
+// failures or errors.
+func TestCutShortIsNotRun(t *testing.T) {
+	pass := &framework.VerdictRecord{Verdict: framework.Pass}
+	errRec := &framework.VerdictRecord{Verdict: framework.Error, Reason: "ERROR: read: connection closed"}
+	cases := []struct {
+		name    string
+		running types.SpecReport
+		reasons []string
+		why     string
+	}{
+		{"interrupt", spec("B", framework.Must, types.SpecStateInterrupted, errRec, "Interrupted by User"), []string{"run interrupted by SIGINT"}, "run interrupted by SIGINT"},
+		{"ginkgo interrupt", spec("B", framework.Must, types.SpecStateInterrupted, nil, "Interrupted by User"), []string{"Interrupted by User"}, "run interrupted"},
+		{"abort", spec("B", framework.Must, types.SpecStateAborted, nil, "target stopped accepting connections"), nil, "target stopped accepting connections"},
+		{"deadline", spec("B", framework.Must, types.SpecStateTimedout, errRec, "A suite timeout occurred"), []string{"Suite Timeout Elapsed"}, "run stopped: deadline passed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			gr := types.Report{SpecialSuiteFailureReasons: tc.reasons, SpecReports: types.SpecReports{
+				spec("A", framework.Must, types.SpecStatePassed, pass, ""),
+				tc.running,
+				spec("C", framework.Must, types.SpecStateSkipped, nil, ""),
+			}}
+			r := Build(gr, Suite{}, Target{})
+			g.Expect(r.Interrupted).To(BeTrue())
+			g.Expect(r.StopReason).To(Equal(tc.why))
+			g.Expect(r.Summary).To(Equal(Summary{Total: 3, Pass: 1, NotRun: 2, Outcome: "partial"}))
+			for _, res := range r.Results[1:] {
+				g.Expect(res.Verdict).To(Equal(framework.NotRun), res.ID)
+				g.Expect(res.Reason).To(ContainSubstring(tc.why), res.ID)
+				g.Expect(res.Findings).To(BeEmpty())
+			}
+			view := JUnitView(gr, r)
+			g.Expect(view.SpecReports[0].State).To(Equal(types.SpecStatePassed))
+			for _, sr := range view.SpecReports[1:] {
+				g.Expect(sr.State).To(Equal(types.SpecStateSkipped))
+				g.Expect(sr.Failure.Message).To(HavePrefix("NOT RUN: "))
+			}
+			g.Expect(gr.SpecReports[1].State).To(Equal(tc.running.State), "JUnitView must not change the report it is given")
+			var out bytes.Buffer
+			r.WriteSummary(&out)
+			g.Expect(out.String()).To(ContainSubstring("2 NOT RUN (partial)"))
+			g.Expect(out.String()).To(ContainSubstring("the run stopped early (" + tc.why + ")"))
+		})
+	}
+}
+
+// A spec timeout (one spec too slow) is not the deadline: it stays ERROR.
+func TestSpecTimeoutIsError(t *testing.T) {
+	g := NewWithT(t)
+	gr := types.Report{SpecReports: types.SpecReports{spec("A", framework.Must, types.SpecStateTimedout, nil, "A spec timeout occurred")}}
+	r := Build(gr, Suite{}, Target{})
+	g.Expect(r.Interrupted).To(BeFalse())
+	g.Expect(r.Results[0].Verdict).To(Equal(framework.Error))
 }

@@ -16,7 +16,7 @@ func (r Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "\nsmtpspec: %s: %d specs: %d PASS, %d FAIL, %d WARN, %d NOT APPLICABLE, %d ERROR",
 		r.Target.Address, s.Total, s.Pass, s.Fail, s.Warn, s.NotApplicable, s.Error)
 	if s.NotRun > 0 {
-		fmt.Fprintf(w, ", %d not run", s.NotRun)
+		fmt.Fprintf(w, ", %d NOT RUN", s.NotRun)
 	}
 	fmt.Fprintf(w, " (%s)\n", s.Outcome)
 	for _, v := range []framework.Verdict{framework.Fail, framework.Warn, framework.Error} {
@@ -31,7 +31,7 @@ func (r Report) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  reply codes seen: %s\n", r.Codes)
 	}
 	if r.Interrupted {
-		fmt.Fprintf(w, "  the run stopped early (%s): the report covers the specs that ran\n", r.StopReason)
+		fmt.Fprintf(w, "  the run stopped early (%s): %d specs NOT RUN, without a verdict\n", r.StopReason, s.NotRun)
 	}
 }
 

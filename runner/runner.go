@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
@@ -33,6 +34,7 @@ func (failer) Fail() {}
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	start := time.Now()
 	o, err := Parse(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
@@ -51,10 +53,18 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
+	keep, err := selection(o.LabelFilter, o.Focus, o.Skip)
+	if err != nil {
+		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
+		return ExitUsage
+	}
 	cfg := framework.Config{
 		Target: o.Target, Helo: o.Helo, Sender: o.Sender, Mailbox: o.Mailbox,
 		UnknownMailbox: o.UnknownMailbox, ForeignRecipient: o.ForeignRecipient, Strict: o.Strict,
 		ConnectTimeout: o.ConnectTimeout, ReplyTimeout: o.ReplyTimeout, Silence: o.Silence, Verbose: o.Verbose,
+	}
+	if o.child.active() {
+		return runChild(o, cfg, stderr)
 	}
 	target := reports.Target{Address: o.Target}
 	if o.Target == "" {
@@ -82,69 +92,156 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		target.Address = cfg.Target
 	}
-	if !o.DryRun {
-		g, err := preflight(context.Background(), cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "smtpspec: cannot test %s: %v\n", cfg.Target, err)
-			return ExitUntestable
-		}
-		target.Greeting = g.String()
-		if g.Code != 220 {
-			fmt.Fprintf(stderr, "smtpspec: %s refuses service (greeting %s): specs that need a session will be ERROR\n", cfg.Target, g)
-		}
-	}
 	framework.Configure(cfg)
-
-	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
-	suiteConfig.LabelFilter = o.LabelFilter
-	suiteConfig.FocusStrings = o.Focus
-	suiteConfig.SkipStrings = o.Skip
-	suiteConfig.DryRun = o.DryRun
-	suiteConfig.RandomSeed = 1
-	reporterConfig.NoColor = o.NoColor || !isTerminal(os.Stdout)
-	reporterConfig.Verbose = o.Verbose
+	r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
+		suite: reports.Suite{Name: "smtpspec", Version: Version, Command: reproduce(args), Strict: o.Strict}}
 	if o.DryRun {
-		// The listing is the output; Ginkgo's progress line is noise.
-		formatter.ColorableStdOut = io.Discard
+		return r.dryRun()
 	}
 
-	suiteInfo := reports.Suite{Name: "smtpspec", Version: Version, Command: reproduce(args), Strict: o.Strict}
-	var (
-		report    reports.Report
-		gotReport bool
-		writeErr  error
-	)
-	suites.OnReport = func(gr types.Report) {
-		report = reports.Build(gr, suiteInfo, target)
-		gotReport = true
-		switch {
-		case !o.DryRun:
-			writeErr = reports.WriteAll(o.Out, gr, report)
-		case o.set["out"]:
-			// A dry run writes the listing as report.json only when asked.
-			writeErr = reports.WriteListing(o.Out, report)
+	stop := watchSignals()
+	defer stop.close()
+	r.stop = stop
+	ctx := stop.ctx
+	if o.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(o.Deadline))
+		defer cancel()
+	}
+	g, ps := preflight(ctx, cfg)
+	switch {
+	case stop.get() != "":
+		ps = &preflightStop{code: ExitUntestable, greeted: g.Code != 0, msg: stop.get()}
+	case o.Deadline > 0 && time.Since(start) >= o.Deadline:
+		ps = &preflightStop{code: ExitUntestable, greeted: g.Code != 0, msg: fmt.Sprintf("run stopped: deadline passed (--deadline %s)", o.Deadline)}
+	}
+	if ps != nil && !ps.greeted {
+		fmt.Fprintf(stderr, "smtpspec: cannot test %s: %v\n", cfg.Target, ps.msg)
+		return ps.code
+	}
+	target.Greeting = g.String()
+	r.target = target
+	if ps != nil {
+		if ps.code == ExitUsage {
+			fmt.Fprintf(stderr, "smtpspec: %s\n", ps.msg)
+		} else {
+			fmt.Fprintf(stderr, "smtpspec: cannot test %s: %s\n", cfg.Target, ps.msg)
 		}
+		return r.stoppedBeforeStart(ps)
 	}
-	ginkgo.RunSpecs(failer{}, "smtpspec", suiteConfig, reporterConfig)
-
-	if !gotReport {
+	if g.Code != 220 {
+		fmt.Fprintf(stderr, "smtpspec: %s refuses service (greeting %s): specs that need a session will be ERROR\n", cfg.Target, g)
+	}
+	if o.Parallel > 1 {
+		return r.parallel(args, cfg)
+	}
+	remaining := time.Duration(0)
+	if o.Deadline > 0 {
+		remaining = max(o.Deadline-time.Since(start), time.Millisecond)
+	}
+	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: o.LabelFilter, timeout: remaining})
+	if !ok {
 		fmt.Fprintln(stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
 	}
-	if o.DryRun {
-		writeListing(stdout, report)
-		if writeErr != nil {
-			fmt.Fprintf(stderr, "smtpspec: %v\n", writeErr)
+	gr = prune(gr, keep)
+	stop.annotate(&gr, o.Deadline)
+	return r.finish(gr)
+}
+
+// run is one invocation's state for the steps after the preflight.
+type run struct {
+	o      Options
+	start  time.Time
+	keep   func(types.SpecReport) bool
+	suite  reports.Suite
+	target reports.Target
+	stop   *stopper
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// ginkgoRun says how to run Ginkgo this once.
+type ginkgoRun struct {
+	labelFilter string
+	dryRun      bool
+	quiet       bool          // no Ginkgo console output
+	timeout     time.Duration // the whole run's bound (0: none)
+}
+
+// runGinkgo runs the suite in-process (once per process: Ginkgo allows one
+// RunSpecs) and returns Ginkgo's report of it.
+func runGinkgo(o Options, g ginkgoRun) (types.Report, bool) {
+	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+	suiteConfig.LabelFilter = g.labelFilter
+	suiteConfig.FocusStrings = o.Focus
+	suiteConfig.SkipStrings = o.Skip
+	suiteConfig.DryRun = g.dryRun
+	suiteConfig.RandomSeed = 1
+	// Ginkgo's suite timeout is --deadline: when it passes, Ginkgo cancels
+	// the running spec's context (which closes its connections) and skips
+	// the rest. Zero means no bound.
+	suiteConfig.Timeout = g.timeout
+	reporterConfig.NoColor = o.NoColor || !isTerminal(os.Stdout)
+	reporterConfig.Verbose = o.Verbose
+	if g.quiet {
+		formatter.ColorableStdOut = io.Discard
+	}
+	var (
+		report types.Report
+		got    bool
+	)
+	suites.OnReport = func(gr types.Report) { report, got = gr, true }
+	ginkgo.RunSpecs(failer{}, suiteDescription, suiteConfig, reporterConfig)
+	return report, got
+}
+
+// dryRun lists the selected specs; with --out it writes the listing too.
+func (r run) dryRun() int {
+	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
+	if !ok {
+		fmt.Fprintln(r.stderr, "smtpspec: the suite ended without a report")
+		return ExitUntestable
+	}
+	report := reports.Build(prune(gr, r.keep), r.suite, r.target)
+	writeListing(r.stdout, report)
+	if r.o.set["out"] {
+		// A dry run writes the listing as report.json only when asked.
+		if err := reports.WriteListing(r.o.Out, report); err != nil {
+			fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 			return ExitUsage
 		}
-		return ExitOK
 	}
-	report.WriteSummary(stdout)
-	if writeErr != nil {
-		fmt.Fprintf(stderr, "smtpspec: %v\n", writeErr)
+	return ExitOK
+}
+
+// stoppedBeforeStart writes the report of a run the preflight stopped after
+// the greeting: every selected spec NOT RUN, with the reason.
+func (r run) stoppedBeforeStart(ps *preflightStop) int {
+	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
+	if !ok {
+		return ps.code
+	}
+	gr = prune(gr, r.keep)
+	gr.SpecialSuiteFailureReasons = []string{"preflight: " + ps.msg}
+	gr.SuiteSucceeded = false
+	if code := r.finish(gr); code == ExitUsage {
+		return code
+	}
+	return ps.code
+}
+
+// finish builds and writes the reports, prints the summary and returns the
+// exit code.
+func (r run) finish(gr types.Report) int {
+	report := reports.Build(gr, r.suite, r.target)
+	err := reports.WriteAll(r.o.Out, gr, report)
+	report.WriteSummary(r.stdout)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	fmt.Fprintf(stdout, "reports: %s/report.json, %s/junit.xml\n", o.Out, o.Out)
+	fmt.Fprintf(r.stdout, "reports: %s/report.json, %s/junit.xml\n", r.o.Out, r.o.Out)
 	return exitCode(report)
 }
 

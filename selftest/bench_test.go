@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -33,5 +34,47 @@ func BenchmarkSpecRun(b *testing.B) {
 		if res.Code != 0 {
 			b.Fatalf("run exited %d\n%s", res.Code, res.Stdout)
 		}
+	}
+}
+
+// benchReplyDelay is the per-reply delay of the slow server in
+// BenchmarkParallel: a server on a distant network, or one that takes its
+// time over each reply.
+const benchReplyDelay = 20 * time.Millisecond
+
+// BenchmarkParallel times whole runs, serial (--parallel 1) and with
+// --parallel 4, against the embedded server and against a reference server
+// whose every reply comes benchReplyDelay late (through a delaying proxy),
+// and prints the four wall times side by side. Run it with -benchtime 1x.
+func BenchmarkParallel(b *testing.B) {
+	slow := slowReference(b, benchReplyDelay)
+	targets := []struct {
+		name string
+		args []string
+	}{
+		{"embedded", nil},
+		{"delay" + benchReplyDelay.String(), []string{"--target", slow, "--mailbox", "alice@example.test", "--silence", "150ms"}},
+	}
+	times := map[string]time.Duration{}
+	for _, tg := range targets {
+		for _, p := range []string{"1", "4"} {
+			name := tg.name + "/parallel" + p
+			b.Run(name, func(b *testing.B) {
+				var total time.Duration
+				for i := 0; i < b.N; i++ {
+					res := runSuite(b, append(tg.args, "--parallel", p)...)
+					if res.Code != 0 {
+						b.Fatalf("run exited %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+					}
+					total += res.Elapsed
+				}
+				times[name] = total / time.Duration(b.N)
+				b.ReportMetric(times[name].Seconds(), "s/run")
+			})
+		}
+	}
+	fmt.Printf("\nwall time of a full run     --parallel 1   --parallel 4\n")
+	for _, tg := range targets {
+		fmt.Printf("%-27s %12s %14s\n", tg.name, times[tg.name+"/parallel1"].Round(10*time.Millisecond), times[tg.name+"/parallel4"].Round(10*time.Millisecond))
 	}
 }

@@ -15,6 +15,10 @@ const (
 	Warn          Verdict = "WARN"
 	NotApplicable Verdict = "NOT APPLICABLE"
 	Error         Verdict = "ERROR"
+	// NotRun is a spec that has no verdict: the run stopped (interrupt,
+	// --deadline, abort) before it started or while it ran, or it was only
+	// listed (--dry-run).
+	NotRun Verdict = "NOT RUN"
 )
 
 // Report entry names the runner and the reports read back.
