@@ -16,6 +16,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smtpspec/smtpspec/internal/catalog"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
@@ -40,6 +41,27 @@ type Report struct {
 	Codes framework.CodeCounts `json:"codes"`
 	// Results holds one entry per spec, in run order.
 	Results []Result `json:"results"`
+	// Observations are what the reply validator (and the close rule of
+	// RFC 5321 §3.8) found while the specs ran, under their own rules:
+	// one entry per rule, command and reply, listing every spec that saw
+	// it. They do not change any spec's verdict; a FAIL among them fails
+	// the run.
+	Observations []Observation `json:"observations,omitempty"`
+}
+
+// Observation is one finding under a rule of the reply validator, made
+// once or more while the specs ran.
+type Observation struct {
+	framework.Finding
+	// Level is the rule's level (its quoted sentence's keyword).
+	Level framework.Level `json:"level,omitempty"`
+	// Quote is the RFC sentence of the rule.
+	Quote string `json:"quote,omitempty"`
+	// Specs are the specs that saw it, in run order.
+	Specs []string `json:"specs"`
+	// Failing: it counts against the exit code (a FAIL, or a WARN under
+	// --strict).
+	Failing bool `json:"failing"`
 }
 
 // Suite identifies the suite that produced the report.
@@ -66,6 +88,10 @@ type Summary struct {
 	NotApplicable int `json:"notApplicable"`
 	Error         int `json:"error"`
 	NotRun        int `json:"notRun"`
+	// ObservedFail and ObservedWarn count the observations (findings under
+	// the validator's own rules, see Report.Observations).
+	ObservedFail int `json:"observedFail"`
+	ObservedWarn int `json:"observedWarn"`
 	// Outcome rolls the run up: "success", "partial" (nothing failed but
 	// something could not be tested) or "failure".
 	Outcome string `json:"outcome"`
@@ -86,6 +112,14 @@ type Result struct {
 	Duration   float64              `json:"durationSeconds"`
 	Codes      framework.CodeCounts `json:"codes,omitempty"`
 	Transcript string               `json:"transcript,omitempty"`
+	// Quote is the RFC sentence the requirement tests, Keyword its RFC 2119
+	// keyword, Link the RFC section online.
+	Quote   string `json:"quote,omitempty"`
+	Keyword string `json:"keyword,omitempty"`
+	Link    string `json:"link,omitempty"`
+	// observations are the findings under other rules this spec made;
+	// Build gathers them into Report.Observations.
+	observations []framework.Finding
 }
 
 // Build makes the compliance report from Ginkgo's report.
@@ -119,7 +153,19 @@ func Build(r types.Report, suite Suite, target Target) Report {
 			}
 		}
 	}
+	out.Observations = gatherObservations(out.Results, suite.Strict)
 	out.Summary = summarise(out.Results)
+	for _, o := range out.Observations {
+		switch o.Verdict {
+		case framework.Fail:
+			out.Summary.ObservedFail++
+		case framework.Warn:
+			out.Summary.ObservedWarn++
+		}
+	}
+	if out.Summary.ObservedFail > 0 {
+		out.Summary.Outcome = "failure"
+	}
 	if out.Interrupted && out.Summary.Outcome == "success" {
 		out.Summary.Outcome = "partial"
 	}
@@ -198,6 +244,7 @@ func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 			var req framework.Requirement
 			if decode(e, &req) == nil {
 				res.ID, res.Section, res.Level, res.Commands, res.Summary = req.ID, req.Section, req.Level, req.Commands, req.Summary
+				res.Quote, res.Keyword, res.Link = req.Quote, req.Keyword, req.Link
 			}
 		case framework.EntryVerdict:
 			var v framework.VerdictRecord
@@ -211,6 +258,11 @@ func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 			}
 		case framework.EntryTranscript:
 			res.Transcript = e.StringRepresentation()
+		case framework.EntryObservations:
+			var obs []framework.Finding
+			if decode(e, &obs) == nil {
+				res.observations = obs
+			}
 		}
 	}
 	stopped := func() string {
@@ -299,6 +351,51 @@ func summarise(results []Result) Summary {
 		s.Outcome = "success"
 	}
 	return s
+}
+
+// gatherObservations merges the specs' findings under other rules: one
+// Observation per rule, command sent and reply, with every spec that saw
+// it. A spec that did not run to a verdict contributes none.
+func gatherObservations(results []Result, strict bool) []Observation {
+	var out []Observation
+	index := map[string]int{}
+	for _, res := range results {
+		if res.Verdict == framework.NotRun {
+			continue
+		}
+		for _, f := range res.observations {
+			key := f.Rule + "\x00" + f.Sent + "\x00" + f.Actual
+			i, ok := index[key]
+			if !ok {
+				o := Observation{Finding: f}
+				if c, ok := catalog.Lookup(f.Rule); ok {
+					o.Level, o.Quote = c.Level, c.Quote
+				}
+				o.Failing = f.Verdict == framework.Fail || (strict && f.Verdict == framework.Warn)
+				i = len(out)
+				index[key] = i
+				out = append(out, o)
+			}
+			if !slices.Contains(out[i].Specs, res.ID) {
+				out[i].Specs = append(out[i].Specs, res.ID)
+			}
+		}
+	}
+	return out
+}
+
+// Fails reports whether the run failed: a requirement or an observation
+// counts against the exit code.
+func (r Report) Fails() bool {
+	if len(r.Failing()) > 0 {
+		return true
+	}
+	for _, o := range r.Observations {
+		if o.Failing {
+			return true
+		}
+	}
+	return false
 }
 
 // Failing returns the results that count against the exit code.

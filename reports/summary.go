@@ -18,6 +18,9 @@ func (r Report) WriteSummary(w io.Writer) {
 	if s.NotRun > 0 {
 		fmt.Fprintf(w, ", %d NOT RUN", s.NotRun)
 	}
+	if s.ObservedFail+s.ObservedWarn > 0 {
+		fmt.Fprintf(w, "; observed: %d FAIL, %d WARN", s.ObservedFail, s.ObservedWarn)
+	}
 	fmt.Fprintf(w, " (%s)\n", s.Outcome)
 	for _, v := range []framework.Verdict{framework.Fail, framework.Warn, framework.Error} {
 		for _, res := range r.Results {
@@ -25,6 +28,24 @@ func (r Report) WriteSummary(w io.Writer) {
 				continue
 			}
 			fmt.Fprintf(w, "  %-5s %s [%s] %s\n", v, res.ID, res.Level, firstLine(res))
+			if v == framework.Fail && res.Quote != "" {
+				fmt.Fprintf(w, "        %s: %q\n", res.Section, clip(res.Quote, 200))
+			}
+		}
+	}
+	if len(r.Observations) > 0 {
+		fmt.Fprintf(w, "  observed while the specs ran (each once, under its own rule):\n")
+		for _, v := range []framework.Verdict{framework.Fail, framework.Warn} {
+			for _, o := range r.Observations {
+				if o.Verdict != v {
+					continue
+				}
+				seen := strings.Join(o.Specs, ", ")
+				if len(o.Specs) > 3 {
+					seen = fmt.Sprintf("%s and %d more", strings.Join(o.Specs[:3], ", "), len(o.Specs)-3)
+				}
+				fmt.Fprintf(w, "  %-5s %s [%s] %s (sent %s; seen in %s)\n", v, o.Rule, o.Level, o.Detail, o.Sent, seen)
+			}
 		}
 	}
 	if len(r.Codes) > 0 {
@@ -55,4 +76,15 @@ func firstLine(res Result) string {
 	}
 	line, _, _ := strings.Cut(res.Reason, "\n")
 	return line
+}
+
+// clip shortens s to about n characters, at a word.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if i := strings.LastIndexByte(s[:n], ' '); i > 0 {
+		n = i
+	}
+	return s[:n] + " …"
 }

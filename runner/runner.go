@@ -249,7 +249,7 @@ func (r run) finish(gr types.Report) int {
 // if anything could not be tested or the run was cut short; else 0.
 func exitCode(r reports.Report) int {
 	switch {
-	case len(r.Failing()) > 0:
+	case r.Fails():
 		return ExitNonConform
 	case r.Summary.Error > 0 || r.Interrupted:
 		return ExitUntestable

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -18,11 +19,9 @@ import (
 	"github.com/smtpspec/smtpspec/reports"
 )
 
-// startReplyDelayProxy relays to upstream and holds back every chunk the
-// server sends (each reply, the greeting included) for delay: a slow but
-// well-behaved server. (refserver.Config.ReplyDelay does the same inside the
-// reference server.)
-func startReplyDelayProxy(t testing.TB, upstream string, delay time.Duration) string {
+// startReplyProxy relays to upstream and passes every chunk the server
+// sends through alter before the client gets it.
+func startReplyProxy(t testing.TB, upstream string, alter func([]byte) []byte) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -48,27 +47,15 @@ func startReplyDelayProxy(t testing.TB, upstream string, delay time.Duration) st
 				done := make(chan struct{}, 2)
 				go func() { // client → server, as it comes
 					defer func() { done <- struct{}{} }()
-					buf := make([]byte, 32<<10)
-					for {
-						n, err := client.Read(buf)
-						if n > 0 {
-							if _, werr := server.Write(buf[:n]); werr != nil {
-								return
-							}
-						}
-						if err != nil {
-							return
-						}
-					}
+					_, _ = io.Copy(server, client)
 				}()
-				go func() { // server → client, each chunk late
+				go func() { // server → client, altered
 					defer func() { done <- struct{}{} }()
 					buf := make([]byte, 32<<10)
 					for {
 						n, err := server.Read(buf)
 						if n > 0 {
-							time.Sleep(delay)
-							if _, werr := client.Write(buf[:n]); werr != nil {
+							if _, werr := client.Write(alter(buf[:n])); werr != nil {
 								return
 							}
 						}
@@ -84,16 +71,16 @@ func startReplyDelayProxy(t testing.TB, upstream string, delay time.Duration) st
 	return ln.Addr().String()
 }
 
-// slowReference starts a clean reference server behind a proxy that delays
-// each reply by delay.
+// slowReference starts a clean reference server that delays each reply by
+// delay: a slow but well-behaved server.
 func slowReference(t testing.TB, delay time.Duration) string {
 	t.Helper()
-	srv, err := refserver.Start(refserver.Config{})
+	srv, err := refserver.Start(refserver.Config{ReplyDelay: delay})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return startReplyDelayProxy(t, srv.Addr(), delay)
+	return srv.Addr()
 }
 
 // stoppedRun is a run of the binary that something stops part way.

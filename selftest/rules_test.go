@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"bytes"
 	"sort"
 	"sync"
 	"testing"
@@ -124,4 +125,67 @@ func TestRuleDefencesKeepCleanVerdicts(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Rule 4: a malformed reply that many specs see (the reference server's
+// "250 2.0.0 Ok", here given a non-ASCII octet in its text, which RFC 5321
+// §4.2 forbids) is recorded once per rule, command and reply under the
+// validator's own rule, listing the specs that saw it. No spec's verdict
+// changes because of it, and the run fails (exit 1) on the observation.
+func TestRuleValidatorFindingsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: two full runs")
+	}
+	clean := runAgainst(t, refserver.ModeNormal)
+	srv, err := refserver.Start(refserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	bad := []byte("250 2.0.0 Ok \xff\r\n")
+	proxy := startReplyProxy(t, srv.Addr(), func(b []byte) []byte {
+		return bytes.ReplaceAll(b, []byte("250 2.0.0 Ok\r\n"), bad)
+	})
+	got := runSuite(t, "--target", proxy, "--mailbox", "alice@example.test", "--silence", matrixSilence)
+	if got.Code != 1 {
+		t.Errorf("exit %d, want 1 (a MUST-level observation fails the run)\n%s", got.Code, got.Stdout)
+	}
+	want := clean.verdicts()
+	for id, v := range got.verdicts() {
+		if id == "RFC5321-4.2-textstring-charset" {
+			// The spec of that rule judges it itself.
+			if v != "FAIL" {
+				t.Errorf("%s: %s, want FAIL: the spec of the broken rule judges it", id, v)
+			}
+			continue
+		}
+		if v != want[id] {
+			t.Errorf("%s: %s, clean %s: an observation under another rule changed the spec's verdict: %s", id, v, want[id], reasonOf(got.Report, id))
+		}
+	}
+	seen := map[string]bool{}
+	noop := 0
+	for _, o := range got.Report.Observations {
+		key := o.Rule + " " + o.Sent + " " + o.Actual
+		if seen[key] {
+			t.Errorf("observation listed twice: %s", key)
+		}
+		seen[key] = true
+		if o.Rule != "RFC5321-4.2-textstring-charset" {
+			t.Errorf("unexpected observation %s: %s", o.Rule, o.Detail)
+			continue
+		}
+		if o.Verdict != "FAIL" || len(o.Specs) == 0 || o.Quote == "" {
+			t.Errorf("observation %s: verdict %s, specs %v, quote %q; want FAIL, the specs that saw it and the RFC sentence", key, o.Verdict, o.Specs, o.Quote)
+		}
+		if o.Sent == `"NOOP\r\n"` {
+			noop++
+			if len(o.Specs) < 2 {
+				t.Errorf("the NOOP observation lists %v; several specs send NOOP", o.Specs)
+			}
+		}
+	}
+	if noop != 1 {
+		t.Errorf("%d observations for NOOP's reply, want exactly 1 (observations: %d)", noop, len(got.Report.Observations))
+	}
 }

@@ -281,6 +281,9 @@ func (t *T) NotApplicable(format string, args ...any) {
 func (t *T) failText(f Finding) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s [%s] %s: %s\n", t.Req.ID, t.Req.Level, t.Req.Section, t.Req.Summary)
+	if t.Req.Quote != "" {
+		fmt.Fprintf(&sb, "  The RFC: %q\n", t.Req.Quote)
+	}
 	sb.WriteString(f.String())
 	for _, w := range t.warns[:len(t.warns)-1] {
 		sb.WriteString("\n" + w.String())
