@@ -26,7 +26,7 @@ rm -f "$SMTPSPEC_MATRIX_FILE" "$SMTPSPEC_NOTES_FILE"
 status=0
 # -parallel: the real-server tests (t.Parallel) run side by side; they mostly
 # wait on the network, so more of them than cores.
-"$GO" test -count=1 -timeout 30m -parallel "${SMTPSPEC_TEST_PARALLEL:-8}" ./... || status=$?
+"$GO" test -count=1 -timeout 30m -parallel "${SMTPSPEC_TEST_PARALLEL:-9}" ./... || status=$?
 
 if [ -f "$SMTPSPEC_NOTES_FILE" ]; then
   echo "== real servers"

@@ -47,6 +47,10 @@ var realServers = map[string]realServer{
 		portEnv: "SMTPSPEC_GOSMTP_PORT", port: "2530"},
 	"aiosmtpd": {instance: "aiosmtpd", start: "testbed/aiosmtpd/start.sh", stop: "testbed/aiosmtpd/stop.sh",
 		portEnv: "SMTPSPEC_AIOSMTPD_PORT", port: "2531"},
+	// Dovecot's submission server requires AUTH: without it every
+	// transaction is refused with 530, a policy that is no violation.
+	"dovecot": {instance: "dovecot", start: "testbed/dovecot/start.sh", stop: "testbed/dovecot/stop.sh",
+		portEnv: "SMTPSPEC_DOVECOT_PORT", port: "2533"},
 	"exim": {instance: "exim", start: "testbed/exim/start.sh", stop: "testbed/exim/stop.sh",
 		portEnv: "SMTPSPEC_EXIM_PORT", port: "2532"},
 }
@@ -63,6 +67,7 @@ func TestInbucket(t *testing.T)        { testRealServer(t, realServers["inbucket
 func TestGoSMTP(t *testing.T)          { testRealServer(t, realServers["gosmtp"]) }
 func TestAiosmtpd(t *testing.T)        { testRealServer(t, realServers["aiosmtpd"]) }
 func TestExim(t *testing.T)            { testRealServer(t, realServers["exim"]) }
+func TestDovecot(t *testing.T)         { testRealServer(t, realServers["dovecot"]) }
 
 // repoRoot is the repository root (this file's parent directory's parent).
 func repoRoot(t testing.TB) string {
