@@ -67,6 +67,17 @@ already_running() {
 	return 1
 }
 
+# apt-get, serialised. The real-server tests start their test beds side by
+# side, and only one apt-get may hold dpkg's lock at a time: each call waits
+# for the others (a flock of the test beds' own) and for any other apt user
+# (DPkg::Lock::Timeout) instead of failing. Every script that sources this
+# file gets it in place of the command.
+apt-get() {
+	local lockdir="${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}"
+	mkdir -p "$lockdir"
+	flock -w 900 "$lockdir/apt.lock" apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 # ------------------------------------------------------------------------
 # Helpers of the later test beds (chasquid, qpsmtpd, gosmtp, dovecot). They
 # expect STATE (the state directory) and, for apt_retry, APT_LOG.
