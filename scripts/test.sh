@@ -24,7 +24,9 @@ export SMTPSPEC_MATRIX_FILE="$SMTPSPEC_TESTBED_DIR/matrix.txt"
 export SMTPSPEC_NOTES_FILE="$SMTPSPEC_TESTBED_DIR/notes.txt"
 rm -f "$SMTPSPEC_MATRIX_FILE" "$SMTPSPEC_NOTES_FILE"
 status=0
-"$GO" test -count=1 -timeout 30m ./... || status=$?
+# -parallel: the real-server tests (t.Parallel) run side by side; they mostly
+# wait on the network, so more of them than cores.
+"$GO" test -count=1 -timeout 30m -parallel "${SMTPSPEC_TEST_PARALLEL:-9}" ./... || status=$?
 
 if [ -f "$SMTPSPEC_NOTES_FILE" ]; then
   echo "== real servers"

@@ -66,3 +66,180 @@ already_running() {
 	fi
 	return 1
 }
+
+# apt-get, serialised. The real-server tests start their test beds side by
+# side, and only one apt-get may hold dpkg's lock at a time: each call waits
+# for the others (a flock of the test beds' own) and for any other apt user
+# (DPkg::Lock::Timeout) instead of failing. Every script that sources this
+# file gets it in place of the command.
+apt-get() {
+	local lockdir="${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}"
+	mkdir -p "$lockdir"
+	flock -w 900 "$lockdir/apt.lock" apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
+# ------------------------------------------------------------------------
+# Helpers of the later test beds (chasquid, qpsmtpd, gosmtp, dovecot). They
+# expect STATE (the state directory) and, for apt_retry, APT_LOG.
+
+# check_port PORT: exit 1 unless PORT is a TCP port number.
+check_port() {
+	if ! [[ "$1" =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > 65535)); then
+		die "invalid port: $1 (usage: $0 [PORT])"
+	fi
+}
+
+# apt_retry CMD...: run an apt-get command (output to $APT_LOG); on failure
+# run apt-get update once and retry.
+apt_retry() {
+	if ! DEBIAN_FRONTEND=noninteractive "$@" >>"$APT_LOG" 2>&1; then
+		say "$1 failed; running apt-get update and retrying"
+		DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$APT_LOG" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive "$@" >>"$APT_LOG" 2>&1 || {
+			tail -n 20 "$APT_LOG" >&2
+			die "'$*' failed (full log: $APT_LOG)"
+		}
+	fi
+}
+
+# unpack_debs DIR PKG...: apt-get download PKG... into $STATE/debs and unpack
+# them with dpkg -x into DIR (the packages are never installed: Debian's
+# MTAs conflict with each other, and their maintainer scripts would start
+# system-wide services).
+unpack_debs() {
+	local dir="$1" deb p
+	shift
+	rm -rf "$STATE/debs" "$dir" "$dir.tmp"
+	mkdir -p -m 755 "$STATE/debs" "$dir.tmp"
+	say "fetching $* with apt-get download (log: $APT_LOG)"
+	(cd "$STATE/debs" && apt_retry apt-get download -q "$@")
+	for p in "$@"; do
+		deb="$(ls "$STATE/debs/${p}"_*.deb 2>/dev/null | head -n1 || true)"
+		[[ -f "$deb" ]] || die "apt-get download left no ${p}_*.deb"
+		dpkg -x "$deb" "$dir.tmp" || die "dpkg -x $deb failed"
+	done
+	mv "$dir.tmp" "$dir"
+}
+
+# install_pkgs PKG...: apt-get install the packages that are not installed.
+install_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != *" installed" ]]; then
+			missing+=("$p")
+		fi
+	done
+	((${#missing[@]})) || return 0
+	say "installing ${missing[*]} with apt-get (log: $APT_LOG)"
+	apt_retry apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# make_netns DIR HOST: the files bind-mounted over /etc for a daemon so that
+# no name is looked up off the machine (nameserver 127.0.0.1, hosts: files,
+# HOST is 127.0.0.1).
+make_netns() {
+	local dir="$1" host="$2"
+	mkdir -p -m 755 "$dir"
+	printf 'nameserver 127.0.0.1\n' >"$dir/resolv.conf"
+	if [[ -r /etc/nsswitch.conf ]]; then
+		sed -e 's/^hosts:.*/hosts:          files/' /etc/nsswitch.conf >"$dir/nsswitch.conf"
+		grep -q '^hosts:' "$dir/nsswitch.conf" || echo 'hosts:          files' >>"$dir/nsswitch.conf"
+	else
+		printf 'passwd: files\ngroup: files\nhosts: files\n' >"$dir/nsswitch.conf"
+	fi
+	printf '127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$host" >"$dir/hosts"
+}
+
+# start_daemon NSDIR HOST LOG CMD...: start CMD in the background under
+# setsid, in a private mount and UTS namespace with NSDIR's files bind-mounted
+# over /etc and host name HOST (without namespaces: a warning, and a plain
+# start). unshare and the inner bash exec, so DAEMON_PID (set here) is the
+# daemon's own PID. Descriptor 9 (the flock) is not inherited.
+start_daemon() {
+	local ns="$1" host="$2" log="$3"
+	shift 3
+	local isolate='
+		set -e
+		ns="$1"; host="$2"; shift 2
+		for f in resolv.conf nsswitch.conf hosts; do
+			if [ -e "/etc/$f" ]; then mount --bind "$ns/$f" "/etc/$f"; fi
+		done
+		hostname "$host"
+		exec "$@"'
+	: >"$log"
+	if command -v unshare >/dev/null 2>&1 &&
+		unshare -m -u -- /bin/bash -c "$isolate" isolate "$ns" "$host" true >"$STATE/isolate.log" 2>&1; then
+		setsid unshare -m -u -- /bin/bash -c "$isolate" isolate "$ns" "$host" "$@" >>"$log" 2>&1 </dev/null 9>&- &
+	else
+		echo "$TESTBED_NAME testbed: warning: no private mount/UTS namespace (see $STATE/isolate.log); starting without one" >&2
+		setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
+	fi
+	DAEMON_PID=$!
+}
+
+# wait_greeting PID PORT TIMEOUT LOGFILE...: wait until a 220 greeting can be
+# read on PORT; fail (showing the logs' tails) if PID exits or TIMEOUT
+# seconds pass.
+wait_greeting() {
+	local pid="$1" port="$2" timeout="$3" f g deadline
+	shift 3
+	deadline=$((SECONDS + timeout))
+	while :; do
+		if g="$(greeting "$port")"; then
+			return 0
+		fi
+		if ! pid_alive "$pid" || ((SECONDS >= deadline)); then
+			for f in "$@"; do
+				[[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 20 "$f" >&2; }
+			done
+			pid_alive "$pid" || { rm -f "$PIDFILE"; die "the daemon (pid $pid) exited before answering on 127.0.0.1:$port"; }
+			die "no 220 greeting on 127.0.0.1:$port within ${timeout}s (pid $pid still running; stop it with $(dirname "$0")/stop.sh)"
+		fi
+		sleep 0.1
+	done
+}
+
+# stop_daemon PORT: stop the daemon recorded in $PIDFILE if daemon_alive
+# (defined by the script) says it is ours: SIGTERM, then after 5 s SIGKILL of
+# its process group (it leads its own, started under setsid); then wait until
+# PORT is free. Never pkill/killall.
+stop_daemon() {
+	local port="${1:-}" pid
+	pid="$(read_pidfile)"
+	if ! daemon_alive "$pid"; then
+		rm -f "$PIDFILE" 2>/dev/null || true
+		say "not running"
+		return 0
+	fi
+	if [[ "$(id -u)" != 0 ]] && ! kill -0 "$pid" 2>/dev/null; then
+		echo "$TESTBED_NAME testbed: not stopped: the daemon (pid $pid) is not ours to signal; run $0 as root" >&2
+		exit 2
+	fi
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 50); do
+		daemon_alive "$pid" || break
+		sleep 0.1
+	done
+	if daemon_alive "$pid"; then
+		echo "$TESTBED_NAME testbed: warning: daemon (pid $pid) ignored SIGTERM for 5 s; killing its process group" >&2
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.5
+	fi
+	daemon_alive "$pid" && die "could not stop the daemon (pid $pid)"
+	if [[ -n "$port" ]]; then
+		for _ in $(seq 1 50); do
+			port_open "$port" || break
+			sleep 0.1
+		done
+	fi
+	rm -f "$PIDFILE"
+	say "stopped (pid $pid)"
+}
+
+# read_pidfile_of FILE: print the PID recorded in FILE, if it holds one.
+read_pidfile_of() {
+	local p=""
+	[[ -r "$1" ]] && read -r p <"$1" 2>/dev/null || true
+	[[ "$p" =~ ^[0-9]+$ ]] && printf '%s\n' "$p"
+	return 0
+}

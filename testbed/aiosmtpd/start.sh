@@ -16,6 +16,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 STATE="${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}/aiosmtpd"
 PIDFILE="$STATE/aiosmtpd.pid"
 PY=/usr/bin/python3
+TESTBED_NAME=aiosmtpd
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh" # for its serialised apt-get
 
 say() { echo "aiosmtpd testbed: $*"; }
 die() { echo "aiosmtpd testbed: $*" >&2; exit 1; }

@@ -1,0 +1,237 @@
+package selftest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/smtpspec/smtpspec/reports"
+)
+
+// A pin file (testbed/expected/<instance>.txt) lists, one a line, every spec
+// whose verdict against that real-server instance is not PASS:
+//
+//	REQUIREMENT-ID VERDICT  # <the RFC sentence's keyword part> — <what the server does>
+//
+// VERDICT is FAIL, WARN, NOT APPLICABLE or ERROR. Blank lines and lines
+// starting with # are comments. A spec that is not listed must be PASS. A
+// verdict that depends on timing (a race the suite cannot settle) may be
+// pinned as alternatives, e.g. "WARN|PASS"; the comment must say why.
+
+// pin is one pinned verdict.
+type pin struct {
+	verdict string // one verdict, or alternatives joined with "|"
+	comment string // after the '#', trimmed
+	line    int
+}
+
+// pinFile is a parsed pin file: its pins, and its lines in order (for
+// writing a re-pinned copy that keeps the layout and comments).
+type pinFile struct {
+	path  string
+	pins  map[string]pin
+	lines []pinLine
+}
+
+// pinLine is one line of a pin file: a pin (id set) or a comment/blank.
+type pinLine struct {
+	id   string
+	text string
+}
+
+var pinVerdicts = map[string]bool{"FAIL": true, "WARN": true, "NOT APPLICABLE": true, "ERROR": true}
+
+// parsePins parses a pin file's contents.
+func parsePins(path string, data []byte) (pinFile, error) {
+	pf := pinFile{path: path, pins: map[string]pin{}}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		text := sc.Text()
+		trimmed := strings.TrimSpace(text)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			pf.lines = append(pf.lines, pinLine{text: text})
+			continue
+		}
+		body, comment, _ := strings.Cut(trimmed, "#")
+		fields := strings.Fields(body)
+		if len(fields) < 2 {
+			return pf, fmt.Errorf("%s:%d: want REQUIREMENT-ID VERDICT [# comment], got %q", path, n, text)
+		}
+		id, verdict := fields[0], strings.Join(fields[1:], " ")
+		alts := strings.Split(verdict, "|")
+		for _, v := range alts {
+			if !pinVerdicts[v] && (v != "PASS" || len(alts) == 1) {
+				return pf, fmt.Errorf("%s:%d: verdict %q is not FAIL, WARN, NOT APPLICABLE or ERROR, or alternatives such as WARN|PASS (PASS alone is never listed)", path, n, verdict)
+			}
+		}
+		if old, dup := pf.pins[id]; dup {
+			return pf, fmt.Errorf("%s:%d: %s is already pinned on line %d", path, n, id, old.line)
+		}
+		pf.pins[id] = pin{verdict: verdict, comment: strings.TrimSpace(comment), line: n}
+		pf.lines = append(pf.lines, pinLine{id: id, text: text})
+	}
+	return pf, sc.Err()
+}
+
+// loadPins reads testbed/expected/<instance>.txt.
+func loadPins(root, instance string) (pinFile, error) {
+	path := filepath.Join(root, "testbed", "expected", instance+".txt")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return pinFile{path: path, pins: map[string]pin{}}, err
+	}
+	return parsePins(path, data)
+}
+
+// allows reports whether the pinned verdict (or one of its alternatives) is v.
+func (p pin) allows(v string) bool {
+	for _, alt := range strings.Split(p.verdict, "|") {
+		if alt == v {
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine squeezes a reason into one line of at most max bytes.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return s
+}
+
+// pinDiff lists each spec whose verdict differs from its pin (PASS when not
+// pinned), with the pin's comment and the run's reason.
+func pinDiff(results []reports.Result, pf pinFile) []string {
+	var diff []string
+	seen := map[string]bool{}
+	for _, r := range results {
+		seen[r.ID] = true
+		got := string(r.Verdict)
+		want, comment := pin{verdict: "PASS"}, "not pinned"
+		if p, ok := pf.pins[r.ID]; ok {
+			want, comment = p, fmt.Sprintf("pinned on line %d: %s", p.line, p.comment)
+		}
+		if !want.allows(got) {
+			reason := oneLine(r.Reason, 600)
+			if reason == "" {
+				reason = "(no reason given)"
+			}
+			diff = append(diff, fmt.Sprintf("%s: got %s, want %s (%s)\n\treason: %s", r.ID, got, want.verdict, comment, reason))
+		}
+	}
+	for id, p := range pf.pins {
+		if !seen[id] {
+			diff = append(diff, fmt.Sprintf("%s: no such spec ran (pinned %s on line %d)", id, p.verdict, p.line))
+		}
+	}
+	sort.Strings(diff)
+	return diff
+}
+
+// repin returns the pin file that matches results: the existing file's
+// lines in order, comments kept; a pin whose verdict still holds is kept as
+// it is, one whose verdict changed is rewritten (the spec's reason as its
+// comment, the old pin noted), one that now passes or no longer runs is
+// dropped (noted in a comment); specs newly not PASS are appended with the
+// spec's reason as their comment, for review.
+func repin(results []reports.Result, pf pinFile, instance string) []byte {
+	got := map[string]reports.Result{}
+	for _, r := range results {
+		got[r.ID] = r
+	}
+	var b bytes.Buffer
+	done := map[string]bool{}
+	for _, l := range pf.lines {
+		if l.id == "" {
+			fmt.Fprintln(&b, l.text)
+			continue
+		}
+		done[l.id] = true
+		p := pf.pins[l.id]
+		r, ran := got[l.id]
+		switch {
+		case !ran:
+			fmt.Fprintf(&b, "# REPIN: %s no longer runs (was %s  # %s)\n", l.id, p.verdict, p.comment)
+		case p.allows(string(r.Verdict)):
+			fmt.Fprintln(&b, l.text)
+		case r.Verdict == "PASS":
+			fmt.Fprintf(&b, "# REPIN: %s now passes (was %s  # %s)\n", l.id, p.verdict, p.comment)
+		default:
+			fmt.Fprintf(&b, "%s %s  # REPIN: was %s (%s); reason now: %s\n", l.id, r.Verdict, p.verdict, p.comment, oneLine(r.Reason, 300))
+		}
+	}
+	var fresh []reports.Result
+	for _, r := range results {
+		if r.Verdict != "PASS" && !done[r.ID] {
+			fresh = append(fresh, r)
+		}
+	}
+	sort.Slice(fresh, func(i, j int) bool { return fresh[i].ID < fresh[j].ID })
+	if len(fresh) > 0 {
+		if len(pf.lines) == 0 {
+			fmt.Fprintf(&b, "# Pinned non-PASS verdicts of smtpspec against the %s test bed.\n", instance)
+		}
+		fmt.Fprintf(&b, "\n# REPIN: not PASS now, not pinned before; the comment is the spec's reason:\n")
+		fmt.Fprintf(&b, "# review each and replace it with '<RFC keyword part> — <what the server does>'.\n")
+		for _, r := range fresh {
+			fmt.Fprintf(&b, "%s %s  # %s\n", r.ID, r.Verdict, oneLine(r.Reason, 300))
+		}
+	}
+	return b.Bytes()
+}
+
+// TestPinFiles checks the pin-file format, the comparison and the re-pin
+// output, and that every file in testbed/expected parses and names an
+// instance the tests run.
+func TestPinFiles(t *testing.T) {
+	pf, err := parsePins("x.txt", []byte("# head\n\nA-1 FAIL  # a — b\nA-2 NOT APPLICABLE  # c\nA-3 WARN|PASS  # racy\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pf.pins) != 3 || pf.pins["A-2"].verdict != "NOT APPLICABLE" || pf.pins["A-1"].comment != "a — b" {
+		t.Fatalf("parsed %+v", pf.pins)
+	}
+	for _, bad := range []string{"A-1 PASS\n", "A-1\n", "A-1 FAIL\nA-1 WARN\n", "A-1 MAYBE\n"} {
+		if _, err := parsePins("x.txt", []byte(bad)); err == nil {
+			t.Errorf("%q parsed without error", bad)
+		}
+	}
+	results := []reports.Result{
+		{ID: "A-1", Verdict: "FAIL"}, {ID: "A-2", Verdict: "PASS", Reason: "now fine"},
+		{ID: "A-3", Verdict: "PASS"}, {ID: "A-4", Verdict: "WARN", Reason: "new\nwarning"},
+	}
+	diff := pinDiff(results, pf)
+	if len(diff) != 2 || !strings.HasPrefix(diff[0], "A-2: got PASS, want NOT APPLICABLE (pinned on line 4: c)") ||
+		!strings.HasPrefix(diff[1], "A-4: got WARN, want PASS (not pinned)\n\treason: new warning") {
+		t.Errorf("diff = %q", diff)
+	}
+	want := "# head\n\nA-1 FAIL  # a — b\n# REPIN: A-2 now passes (was NOT APPLICABLE  # c)\nA-3 WARN|PASS  # racy\n" +
+		"\n# REPIN: not PASS now, not pinned before; the comment is the spec's reason:\n" +
+		"# review each and replace it with '<RFC keyword part> — <what the server does>'.\nA-4 WARN  # new warning\n"
+	if got := string(repin(results, pf, "x")); got != want {
+		t.Errorf("repin =\n%s\nwant\n%s", got, want)
+	}
+	names, err := filepath.Glob(filepath.Join(repoRoot(t), "testbed", "expected", "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no pin files: %v", err)
+	}
+	for _, name := range names {
+		instance := strings.TrimSuffix(filepath.Base(name), ".txt")
+		if _, ok := realServers[instance]; !ok {
+			t.Errorf("%s: no real-server test runs instance %q", name, instance)
+		}
+		if _, err := loadPins(repoRoot(t), instance); err != nil {
+			t.Error(err)
+		}
+	}
+}

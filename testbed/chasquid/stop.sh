@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Stop the chasquid started by testbed/chasquid/start.sh, and nothing else:
+# by the PID it recorded. Exits 0 if it is not running.
+set -euo pipefail
+TESTBED_NAME=chasquid
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/chasquid"
+PIDFILE="$STATE/chasquid.pid"
+BIN="$STATE/root/usr/bin/chasquid"
+[[ -d "$STATE" ]] || { say "not running (no $STATE)"; exit 0; }
+if [[ -w "$STATE" ]]; then
+	exec 9>"$STATE/lock"
+	flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
+fi
+daemon_alive() {
+	pid_alive "$1" || return 1
+	local exe
+	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
+	[[ -z "$exe" || "$exe" == "$BIN" ]]
+}
+port="$(sed -n 's/^smtp_address: "127\.0\.0\.1:\([0-9]*\)"$/\1/p' "$STATE/etc/chasquid.conf" 2>/dev/null | head -n1 || true)"
+stop_daemon "$port"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Stop the go-smtp test bed started by testbed/gosmtp/start.sh, and nothing
+# else: by the PID it recorded. Exits 0 if it is not running.
+set -euo pipefail
+TESTBED_NAME=gosmtp
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/gosmtp"
+PIDFILE="$STATE/gosmtp.pid"
+BIN="$STATE/gosmtp"
+[[ -d "$STATE" ]] || { say "not running (no $STATE)"; exit 0; }
+if [[ -w "$STATE" ]]; then
+	exec 9>"$STATE/lock"
+	flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
+fi
+daemon_alive() {
+	pid_alive "$1" || return 1
+	local exe
+	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
+	[[ -z "$exe" || "$exe" == "$BIN" ]]
+}
+stop_daemon "$(cat "$STATE/port" 2>/dev/null || true)"
