@@ -251,6 +251,7 @@ func sameState(t *framework.T, s *framework.Session, r framework.Reply, ok frame
 		t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(), Expected: ok.String() + " (" + why + ")",
 			Detail: "503: the refused command changed the session's state"})
 	default:
+		t.Policy(r)
 		t.Errorf("%s answered %s, a refusal that does not tell whether the state changed (needed %s or 503)", s.LastSent(), r, ok)
 	}
 }

@@ -104,6 +104,7 @@ var _ = ginkgo.Describe("RSET", func() {
 		case r.Code == 250:
 			t.Checked()
 		default:
+			t.Policy(r)
 			t.Errorf("MAIL FROM:<%s> was refused (%s), so the EHLO identity cannot be checked", t.Cfg.Sender, r)
 		}
 	})

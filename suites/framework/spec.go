@@ -228,6 +228,11 @@ func (t *T) finding(f Finding, level Level) {
 	t.observations = append(t.observations, f)
 }
 
+// Policy is policy for specs that judge replies themselves: it ends the
+// spec when r is a refusal that says nothing about the requirement (see
+// policy), and returns for any other reply.
+func (t *T) Policy(r Reply) { t.policy(r) }
+
 // policy ends the spec when r is a refusal that says nothing about the
 // requirement: 530 (authentication or TLS required first, RFC 4954 §6,
 // RFC 3207 §4) makes it NOT APPLICABLE; a 4yz (a temporary refusal: rate
