@@ -180,17 +180,15 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		ehlo := s.Setup("EHLO "+t.Cfg.Helo, "250")
 		kw := ehlo.Keywords()
 		// Each probe is a well-formed use of the command, so that a reply
-		// to a syntax error is not taken for "not implemented": AUTH with
-		// a mechanism the server lists (then "*" cancels, RFC 4954 §4).
-		auth := "AUTH"
-		if mechs := ehlo.Params("AUTH"); len(mechs) > 0 {
-			auth = "AUTH " + mechs[0]
-		} else {
-			kw["AUTH"] = false // no mechanism listed: nothing well-formed to send
-		}
+		// to a syntax error is not taken for "not implemented". AUTH is
+		// probed below with each mechanism the server lists.
+		mechs := ehlo.Params("AUTH")
 		probes := []struct{ keyword, line string }{
 			{"HELP", "HELP"}, {"EXPN", "EXPN postmaster"}, {"ETRN", "ETRN " + t.Cfg.Helo}, {"ATRN", "ATRN " + t.Cfg.Helo},
-			{"CHUNKING", "BDAT 0 LAST"}, {"AUTH", auth}, {"TURN", "TURN"}, {"STARTTLS", "STARTTLS"}}
+			{"CHUNKING", "BDAT 0 LAST"}, {"TURN", "TURN"}, {"STARTTLS", "STARTTLS"}}
+		if kw["AUTH"] && len(mechs) > 0 {
+			authProbe(t, s, mechs)
+		}
 		if kw["CHUNKING"] && t.Cfg.Mailbox != "" {
 			// BDAT is only meaningful inside a transaction (RFC 3030 §2):
 			// outside one a server may answer its sequence error with the
@@ -212,9 +210,6 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 				continue
 			}
 			r := s.Cmd(p.line)
-			if r.Code == 334 {
-				s.Cmd("*") // RFC 4954 §4: the client cancels the exchange
-			}
 			if r.Code == 500 || r.Code == 502 {
 				t.Violation(framework.Finding{Sent: "EHLO, then " + p.line, Actual: r.String(),
 					Expected: "anything but 500 or 502 (RFC 5321 §4.2.4)",
@@ -399,4 +394,31 @@ func helloSupported(t *framework.T, s *framework.Session, r framework.Reply, why
 		f.Detail = "refused, presumably by policy"
 		t.Warnf(f)
 	}
+}
+
+// authProbe sends AUTH with each mechanism the EHLO reply lists (at most
+// three), cancelling any exchange that starts with "*" (RFC 4954 §4). AUTH
+// is implemented if any mechanism gets something other than 500 or 502: a
+// server may refuse one form (say PLAIN without an initial response) with
+// a syntax error and still implement AUTH. Only when every one is answered
+// 500 or 502 does the EHLO reply list a command the server does not
+// implement (RFC 5321 §4.2.4).
+func authProbe(t *framework.T, s *framework.Session, mechs []string) {
+	var got []string
+	for i, m := range mechs {
+		if i == 3 {
+			break
+		}
+		r := s.Cmd("AUTH " + m)
+		if r.Code == 334 {
+			s.Cmd("*")
+		}
+		if r.Code != 500 && r.Code != 502 {
+			return
+		}
+		got = append(got, "AUTH "+m+" → "+r.String())
+	}
+	t.Violation(framework.Finding{Sent: "EHLO, then AUTH with each listed mechanism", Actual: strings.Join(got, "; "),
+		Expected: "anything but 500 or 502 for at least one listed mechanism (RFC 5321 §4.2.4)",
+		Detail:   "the EHLO reply lists AUTH but every AUTH mechanism it names is answered as not recognized or not implemented"})
 }
