@@ -18,7 +18,10 @@ import (
 //
 //	REQUIREMENT-ID VERDICT  # <the RFC sentence's keyword part> — <what the server does>
 //
-// VERDICT is FAIL, WARN, NOT APPLICABLE or ERROR. Blank lines and lines
+// VERDICT is FAIL, WARN, NOT APPLICABLE or ERROR. A line whose ID is
+// "observed:RULE-ID" pins what the reply validator recorded under that rule
+// while the specs ran (its worst verdict; see reports.Observation): those
+// findings are the run's too, though no spec's verdict. Blank lines and lines
 // starting with # are comments. A spec that is not listed must be PASS. A
 // verdict that depends on timing (a race the suite cannot settle) may be
 // pinned as alternatives, e.g. "WARN|PASS"; the comment must say why.
@@ -109,6 +112,32 @@ func oneLine(s string, max int) string {
 	return s
 }
 
+// observedPrefix names an observation in a pin file: "observed:RULE-ID",
+// pinned with the worst verdict the run recorded under that rule.
+const observedPrefix = "observed:"
+
+// pinnable returns the report's results, then one pseudo-result per rule
+// the validator recorded observations under (its worst verdict, and the
+// first observation's detail as its reason), so that pin files pin both.
+func pinnable(rep reports.Report) []reports.Result {
+	out := append([]reports.Result(nil), rep.Results...)
+	index := map[string]int{}
+	for _, o := range rep.Observations {
+		id := observedPrefix + o.Rule
+		i, ok := index[id]
+		if !ok {
+			i = len(out)
+			index[id] = i
+			out = append(out, reports.Result{ID: id, Verdict: o.Verdict,
+				Reason: fmt.Sprintf("%s: %s (sent %s, got %s; seen in %s)", o.Rule, o.Detail, o.Sent, o.Actual, strings.Join(o.Specs, ", "))})
+		}
+		if o.Verdict == "FAIL" {
+			out[i].Verdict = o.Verdict
+		}
+	}
+	return out
+}
+
 // pinDiff lists each spec whose verdict differs from its pin (PASS when not
 // pinned), with the pin's comment and the run's reason.
 func pinDiff(results []reports.Result, pf pinFile) []string {
@@ -167,7 +196,7 @@ func repin(results []reports.Result, pf pinFile, instance string) []byte {
 		case r.Verdict == "PASS":
 			fmt.Fprintf(&b, "# REPIN: %s now passes (was %s  # %s)\n", l.id, p.verdict, p.comment)
 		default:
-			fmt.Fprintf(&b, "%s %s  # REPIN: was %s (%s); reason now: %s\n", l.id, r.Verdict, p.verdict, p.comment, oneLine(r.Reason, 300))
+			fmt.Fprintf(&b, "%s %s  # %s  (REPIN: was %s)\n", l.id, r.Verdict, pinComment(r), p.verdict)
 		}
 	}
 	var fresh []reports.Result
@@ -181,13 +210,44 @@ func repin(results []reports.Result, pf pinFile, instance string) []byte {
 		if len(pf.lines) == 0 {
 			fmt.Fprintf(&b, "# Pinned non-PASS verdicts of smtpspec against the %s test bed.\n", instance)
 		}
-		fmt.Fprintf(&b, "\n# REPIN: not PASS now, not pinned before; the comment is the spec's reason:\n")
-		fmt.Fprintf(&b, "# review each and replace it with '<RFC keyword part> — <what the server does>'.\n")
+		fmt.Fprintf(&b, "\n# REPIN: not PASS now, not pinned before (review each):\n")
 		for _, r := range fresh {
-			fmt.Fprintf(&b, "%s %s  # %s\n", r.ID, r.Verdict, oneLine(r.Reason, 300))
+			fmt.Fprintf(&b, "%s %s  # %s\n", r.ID, r.Verdict, pinComment(r))
 		}
 	}
 	return b.Bytes()
+}
+
+// pinComment writes a pin's comment from a result: the RFC sentence's
+// keyword, section and the start of the quote, then what the server did
+// (the spec's own finding: its detail and the reply), or for a verdict
+// without a finding, the first line of the reason.
+func pinComment(r reports.Result) string {
+	var rfc string
+	if r.Quote != "" {
+		rfc = fmt.Sprintf("%s %s: %q — ", r.Keyword, r.Section, oneLine(r.Quote, 90))
+	}
+	for _, f := range r.Findings {
+		if f.Rule != r.ID {
+			continue
+		}
+		what := f.Detail
+		if what == "" {
+			what = "expected " + oneLine(f.Expected, 80)
+		}
+		if f.Actual != "" {
+			what += "; got " + oneLine(f.Actual, 120)
+		}
+		if f.Sent != "" {
+			what += " to " + oneLine(f.Sent, 80)
+		}
+		return rfc + oneLine(what, 260)
+	}
+	reason := r.Reason
+	if i := strings.Index(reason, "could not test "+r.ID+": "); i >= 0 {
+		reason = reason[i+len("could not test "+r.ID+": "):]
+	}
+	return rfc + oneLine(strings.TrimPrefix(reason, "not applicable: "), 260)
 }
 
 // TestPinFiles checks the pin-file format, the comparison and the re-pin
@@ -216,8 +276,7 @@ func TestPinFiles(t *testing.T) {
 		t.Errorf("diff = %q", diff)
 	}
 	want := "# head\n\nA-1 FAIL  # a — b\n# REPIN: A-2 now passes (was NOT APPLICABLE  # c)\nA-3 WARN|PASS  # racy\n" +
-		"\n# REPIN: not PASS now, not pinned before; the comment is the spec's reason:\n" +
-		"# review each and replace it with '<RFC keyword part> — <what the server does>'.\nA-4 WARN  # new warning\n"
+		"\n# REPIN: not PASS now, not pinned before (review each):\nA-4 WARN  # new warning\n"
 	if got := string(repin(results, pf, "x")); got != want {
 		t.Errorf("repin =\n%s\nwant\n%s", got, want)
 	}

@@ -211,9 +211,12 @@ func (t *T) finding(f Finding, level Level) {
 		t.Violation(f)
 		return
 	}
-	// The rule's own level, from the catalogue, decides: only a MUST-level
-	// rule gives FAIL.
-	if c, ok := catalog.Lookup(f.Rule); ok {
+	// Only a MUST-level rule can give FAIL: the rule's catalogue level
+	// lowers the level the caller found it at, never raises it (a close
+	// seen in passing is a WARN even though the close rule is a MUST: RFC
+	// 5321 §7.8 lets a server close as a defence, which only the close
+	// rule's own spec can tell apart).
+	if c, ok := catalog.Lookup(f.Rule); ok && c.Level != Must {
 		level = c.Level
 	}
 	f.Verdict = Warn
