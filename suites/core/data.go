@@ -41,9 +41,10 @@ var _ = ginkgo.Describe("DATA", func() {
 		// The data and its end in one write; then the replies are counted
 		// up to QUIT's 221: one for the message, none for the NOOP line.
 		s.SendRaw([]byte(scenarios.Headers(framework.Envelope(), "RFC5321-3.3-data-354")+"NOOP\r\n.\r\n"), "DATA-END")
+		sent := s.LastSent()
 		a := s.Account()
 		if len(a.Replies) != 1 {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(),
+			t.Violation(framework.Finding{Sent: sent, Actual: a.String(),
 				Expected: "one reply, to the end of the data, then 221 to QUIT (RFC 5321 §3.3: after the 354 every line up to <CRLF>.<CRLF> is mail data)",
 				Detail:   fmt.Sprintf("%d replies before QUIT's: the NOOP line was answered as a command", len(a.Replies))})
 		}
@@ -196,9 +197,10 @@ var _ = ginkgo.Describe("DATA", func() {
 		}
 		s.Setup("DATA", "354")
 		s.SendRaw(scenarios.MessageData(framework.Envelope(), "RFC5321-4.1.1.4-single-final-reply", "smtpspec test message\r\n", false), "DATA-END")
+		sent := s.LastSent()
 		a := s.Account()
 		if len(a.Replies) != 1 {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(),
+			t.Violation(framework.Finding{Sent: sent, Actual: a.String(),
 				Expected: "one reply to the end of the data, then 221 to QUIT (RFC 5321 §4.1.1.4, §4.2)",
 				Detail:   fmt.Sprintf("%d replies before QUIT's: the server sent more than one reply to the end of the data", len(a.Replies))})
 		}

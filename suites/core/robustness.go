@@ -24,12 +24,13 @@ var _ = ginkgo.Describe("Robustness", func() {
 		// takes the bare LF as a line end sees two NOOP commands and
 		// answers both. The replies are counted up to QUIT's 221.
 		s.SendRaw([]byte("NOOP\nNOOP\r\n"), "NOOP")
+		sent := s.LastSent()
 		a := s.Account()
-		f := framework.Finding{Sent: s.LastSent(), Actual: a.String(),
+		f := framework.Finding{Sent: sent, Actual: a.String(),
 			Expected: "one reply to the one line (250, or 500/501 for the stray LF), then 221 to QUIT (RFC 5321 §2.3.8: no line terminator but CRLF)"}
 		switch rs := a.Replies; {
 		case len(rs) == 0:
-			t.Errorf("the server closed the connection without a reply to %s", s.LastSent())
+			t.Errorf("the server closed the connection without a reply to %s", sent)
 		case len(rs) == 1:
 			t.Expect(s, rs[0], framework.Expectation{Pass: "250 500 501", Warn: "5yz",
 				Why: "RFC 5321 §2.3.8, §4.1.2: the line is one command, answered or refused for the stray LF"})
@@ -50,12 +51,13 @@ var _ = ginkgo.Describe("Robustness", func() {
 	}, "answers NOOP<CR>RSET<CRLF> with one reply", func(t *framework.T) {
 		s := t.Greeted()
 		s.SendRaw([]byte("NOOP\rRSET\r\n"), "NOOP")
+		sent := s.LastSent()
 		a := s.Account()
 		switch rs := a.Replies; {
 		case len(rs) == 0:
-			t.Errorf("the server closed the connection without a reply to %s", s.LastSent())
+			t.Errorf("the server closed the connection without a reply to %s", sent)
 		case len(rs) > 1:
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(),
+			t.Violation(framework.Finding{Sent: sent, Actual: a.String(),
 				Expected: "exactly one reply, then 221 to QUIT (RFC 5321 §2.3.8: CRLF is the only line end)",
 				Detail:   fmt.Sprintf("%d replies: the bare CR split the line into two commands", len(rs))})
 		default:
