@@ -15,8 +15,7 @@ import (
 const dataEndExpected = "one reply to the mail data (250, or a 4yz/5yz refusing it or its bare CR or LF), then 221 to QUIT (RFC 5321 §4.1.1.4, §2.3.8: only <CRLF>.<CRLF> ends the data)"
 
 // endOfDataProbe sends payload (mail data after the 354, holding an
-// end-of-data look-alike) and the real <CRLF>.<CRLF> in one write, then
-// judges by counting the replies up to QUIT's 221 (catalogue §13.1), never
+// end-of-data look-alike), then the real <CRLF>.<CRLF>, and judges by counting the replies up to QUIT's 221 (catalogue §13.1), never
 // by how long they took:
 //   - one reply, then 221 or a close: PASS (the data ended at the real
 //     terminator, or the server refused it, for instance at the bare LF);
@@ -29,8 +28,17 @@ const dataEndExpected = "one reply to the mail data (250, or a 4yz/5yz refusing 
 //   - no reply before a close: cannot tell (ERROR); no reply within the
 //     timeout: ERROR (the session does that).
 func endOfDataProbe(t *framework.T, s *framework.Session, payload string) {
-	s.SendRaw([]byte(payload+"\r\n.\r\n"), "")
-	judgeDataEnd(t, s.LastSent(), s.Account())
+	s.SendRaw([]byte(payload), "")
+	sent := s.LastSent()
+	// The real <CRLF>.<CRLF> goes in a second write, after a pause. A
+	// server that takes the look-alike for the end and then throws away
+	// the rest of its input (instead of running it) would hide that if the
+	// terminator came in the same write; in a later write, it reads the
+	// terminator's lines as commands and answers them. The pause only gives
+	// the server the chance; the verdict comes from the replies counted.
+	s.Pause()
+	_ = s.TrySendRaw([]byte("\r\n.\r\n"), "") // a server that refused and closed: its reply is still read
+	judgeDataEnd(t, sent+", then after a pause \"\\r\\n.\\r\\n\"", s.Account())
 }
 
 // judgeDataEnd applies endOfDataProbe's rules to the replies counted after
