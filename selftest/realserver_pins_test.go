@@ -218,6 +218,47 @@ func repin(results []reports.Result, pf pinFile, instance string) []byte {
 	return b.Bytes()
 }
 
+// freshPins writes a whole pin file anew from results (SMTPSPEC_REPIN=fresh):
+// the existing file's opening comment block, then every non-PASS verdict
+// grouped by verdict, each with a comment written by pinComment.
+func freshPins(results []reports.Result, pf pinFile) []byte {
+	var b bytes.Buffer
+	for _, l := range pf.lines {
+		if l.id != "" || strings.TrimSpace(l.text) == "" {
+			break
+		}
+		fmt.Fprintln(&b, l.text)
+	}
+	groups := []struct{ verdict, title string }{
+		{"FAIL", "FAIL: a MUST broken"},
+		{"ERROR", "ERROR: could not be judged (the server refused or ended the session first, or did not answer in time)"},
+		{"WARN", "WARN: a SHOULD missed, or a leniency the RFC tolerates"},
+		{"NOT APPLICABLE", "NOT APPLICABLE: a precondition the server does not meet"},
+		{"NOT RUN", "NOT RUN"},
+	}
+	for _, g := range groups {
+		var lines []string
+		for _, r := range results {
+			if string(r.Verdict) == g.verdict && !strings.HasPrefix(r.ID, observedPrefix) {
+				lines = append(lines, fmt.Sprintf("%s %s  # %s", r.ID, r.Verdict, pinComment(r)))
+			}
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(&b, "\n# %s\n%s\n", g.title, strings.Join(lines, "\n"))
+		}
+	}
+	var obs []string
+	for _, r := range results {
+		if strings.HasPrefix(r.ID, observedPrefix) {
+			obs = append(obs, fmt.Sprintf("%s %s  # %s", r.ID, r.Verdict, oneLine(r.Reason, 300)))
+		}
+	}
+	if len(obs) > 0 {
+		fmt.Fprintf(&b, "\n# Observed while the specs ran, under the reply validator's own rules (no spec's verdict)\n%s\n", strings.Join(obs, "\n"))
+	}
+	return b.Bytes()
+}
+
 // pinComment writes a pin's comment from a result: the RFC sentence's
 // keyword, section and the start of the quote, then what the server did
 // (the spec's own finding: its detail and the reply), or for a verdict

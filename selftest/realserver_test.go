@@ -119,13 +119,17 @@ func testRealServer(t *testing.T, s realServer) {
 		sum.Total, sum.Pass, sum.Fail, sum.Warn, sum.NotApplicable, sum.Error, res.Code)
 	results := pinnable(res.Report)
 	diff := pinDiff(results, pins)
-	if os.Getenv("SMTPSPEC_REPIN") == "1" {
+	if mode := os.Getenv("SMTPSPEC_REPIN"); mode == "1" || mode == "fresh" {
 		dir := filepath.Join(testbedDir(), "repin")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, s.instance+".txt")
-		if err := os.WriteFile(path, repin(results, pins, s.instance), 0o644); err != nil {
+		out := repin(results, pins, s.instance)
+		if mode == "fresh" {
+			out = freshPins(results, pins)
+		}
+		if err := os.WriteFile(path, out, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		note(t, "%s: SMTPSPEC_REPIN=1: %d difference(s) from %s; wrote %s (review, then copy it over the pin file)",
