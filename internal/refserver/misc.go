@@ -64,7 +64,7 @@ var (
 	faultVrfyCodes = newFault("RFC5321-4.3.2-vrfy-expn-codes",
 		"answers VRFY of an unknown user name (no domain) with 554, a code outside the §4.3.2 table for VRFY")
 	faultExpnListed = newFault("RFC5321-3.5.2-expn-listed",
-		"answers EXPN right after EHLO with 252 (implemented) without listing EXPN in EHLO")
+		"expands EXPN right after EHLO (250) without listing EXPN in EHLO")
 	faultExpnState = newFault("RFC5321-4.1.1.7-expn-no-state-change",
 		"drops the mail transaction on EXPN")
 	faultHelp = newFault("RFC5321-4.1.1.8-help",
@@ -242,7 +242,8 @@ func (s *session) cmdVrfy(arg string) error {
 func (s *session) cmdExpn(string) error {
 	switch {
 	case s.prev == "EHLO" && s.has(faultExpnListed):
-		return s.reply("252 2.1.5 Cannot EXPN, but will accept message and attempt delivery")
+		// It expands the list: EXPN is supported, yet not listed.
+		return s.replyLines("250", []string{"2.1.5 Alice <alice@" + s.cfg.Domain + ">"})
 	case s.inTx && s.has(faultExpnState):
 		s.resetTx()
 	}

@@ -209,13 +209,13 @@ lmtp_host_lookup = native
 smtp_dns_support_level = disabled
 lmtp_dns_support_level = disabled
 
-# --- anti-abuse defaults relaxed for conformance runs
-smtpd_error_sleep_time = 0
-smtpd_soft_error_limit = 1000
-smtpd_hard_error_limit = 1000
-smtpd_junk_command_limit = 100000
+# --- anti-abuse settings: Postfix's stock values, stated (the error
+# limits and their tarpit are what users point the suite at)
+smtpd_error_sleep_time = 1s
+smtpd_soft_error_limit = 10
+smtpd_hard_error_limit = 20
+smtpd_junk_command_limit = 100
 smtpd_recipient_limit = 1000
-smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0
 disable_vrfy_command = no
 smtpd_helo_required = no
