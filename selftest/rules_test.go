@@ -1,9 +1,14 @@
 package selftest
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"net"
 	"sort"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,5 +192,52 @@ func TestRuleValidatorFindingsOnce(t *testing.T) {
 	}
 	if noop != 1 {
 		t.Errorf("%d observations for NOOP's reply, want exactly 1 (observations: %d)", noop, len(got.Report.Observations))
+	}
+}
+
+// Rule 2: the run is bounded as a whole, not each reply cut short. A target
+// that serves the preflight and then stops answering (it greets every new
+// connection, then says nothing) ends the run after three specs in a row
+// get no reply within --timeout: those are ERROR, never FAIL, the rest NOT
+// RUN, the report says why, and the exit code is 3.
+func TestRuleSilentTargetStopsRun(t *testing.T) {
+	var conns atomic.Int32
+	addr := fakeServer(t, func(c net.Conn) {
+		n := conns.Add(1)
+		fmt.Fprintf(c, "220 silent.example ESMTP\r\n")
+		r := bufio.NewReader(c)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if n > 1 {
+				continue // after the preflight's session: never a reply
+			}
+			if strings.HasPrefix(strings.ToUpper(line), "QUIT") {
+				fmt.Fprintf(c, "221 silent.example bye\r\n")
+				return
+			}
+			fmt.Fprintf(c, "250 ok\r\n")
+		}
+	})
+	res := runSuite(t, "--target", addr, "--mailbox", "alice@example.test", "--timeout", "1s")
+	if res.Code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	s := res.Report.Summary
+	if s.Fail != 0 || s.Pass != 0 || s.Error != 3 || s.NotRun == 0 {
+		t.Errorf("want 3 ERROR, the rest NOT RUN, no FAIL or PASS: %+v", s)
+	}
+	if !strings.Contains(res.Report.StopReason, "stopped answering") {
+		t.Errorf("the report does not say why the run stopped: %q", res.Report.StopReason)
+	}
+	for _, r := range res.Report.Results {
+		if r.Verdict == "ERROR" && !strings.Contains(r.Reason, "§4.5.3.2") {
+			t.Errorf("%s: the ERROR does not name RFC 5321 §4.5.3.2's budget: %s", r.ID, r.Reason)
+		}
+	}
+	if res.Elapsed > 30*time.Second {
+		t.Errorf("took %s to give up on a silent target", res.Elapsed)
 	}
 }
