@@ -243,3 +243,18 @@ read_pidfile_of() {
 	[[ "$p" =~ ^[0-9]+$ ]] && printf '%s\n' "$p"
 	return 0
 }
+
+# stop_prelude: what every stop.sh does first. Set STATE (the test bed's
+# state directory, $SMTPSPEC_TESTBED_DIR/$TESTBED_NAME) and PIDFILE; when
+# there is no state directory, say so and exit 0 (nothing to stop); else
+# take the test bed's lock, as start.sh does, so a start and a stop never
+# interleave.
+stop_prelude() {
+	STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/$TESTBED_NAME"
+	PIDFILE="$STATE/$TESTBED_NAME.pid"
+	[[ -d "$STATE" ]] || { say "not running (no $STATE)"; exit 0; }
+	if [[ -w "$STATE" ]]; then
+		exec 9>"$STATE/lock"
+		flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
+	fi
+}

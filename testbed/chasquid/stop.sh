@@ -5,14 +5,8 @@ set -euo pipefail
 TESTBED_NAME=chasquid
 # shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
-STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/chasquid"
-PIDFILE="$STATE/chasquid.pid"
+stop_prelude
 BIN="$STATE/root/usr/bin/chasquid"
-[[ -d "$STATE" ]] || { say "not running (no $STATE)"; exit 0; }
-if [[ -w "$STATE" ]]; then
-	exec 9>"$STATE/lock"
-	flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
-fi
 daemon_alive() {
 	pid_alive "$1" || return 1
 	local exe

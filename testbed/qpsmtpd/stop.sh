@@ -6,14 +6,8 @@ set -euo pipefail
 TESTBED_NAME=qpsmtpd
 # shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
-STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/qpsmtpd"
-PIDFILE="$STATE/qpsmtpd.pid"
+stop_prelude
 SERVER="$STATE/root/usr/bin/qpsmtpd-forkserver"
-[[ -d "$STATE" ]] || { say "not running (no $STATE)"; exit 0; }
-if [[ -w "$STATE" ]]; then
-	exec 9>"$STATE/lock"
-	flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
-fi
 daemon_alive() {
 	pid_alive "$1" || return 1
 	[[ ! -r "/proc/$1/cmdline" ]] || tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF "$SERVER"
