@@ -72,9 +72,9 @@ func TestMatrix(t *testing.T) {
 	faults := refserver.Faults()
 	faultIDs := map[string]bool{}
 	for _, f := range faults {
-		faultIDs[f.ID] = true
-		if _, ok := levels[f.ID]; !ok {
-			t.Errorf("fault %s breaks no spec's requirement (no spec has that ID)", f.ID)
+		faultIDs[f.Spec] = true
+		if _, ok := levels[f.Spec]; !ok {
+			t.Errorf("fault %s breaks no spec's requirement (no spec has the ID %s)", f.ID, f.Spec)
 		}
 	}
 	for id := range levels {
@@ -87,8 +87,8 @@ func TestMatrix(t *testing.T) {
 	// refusing server.
 	refusing := clean[refserver.ModeRefuse].verdicts()
 	for _, f := range faults {
-		if f.Mode == refserver.ModeRefuse && refusing[f.ID] != string(framework.Pass) {
-			t.Errorf("clean refusing server: %s is %s, want PASS: %s", f.ID, refusing[f.ID], reasonOf(clean[refserver.ModeRefuse].Report, f.ID))
+		if f.Mode == refserver.ModeRefuse && refusing[f.Spec] != string(framework.Pass) {
+			t.Errorf("clean refusing server: %s is %s, want PASS: %s", f.Spec, refusing[f.Spec], reasonOf(clean[refserver.ModeRefuse].Report, f.Spec))
 		}
 	}
 
@@ -127,15 +127,15 @@ func TestMatrix(t *testing.T) {
 	for i, f := range faults {
 		base := clean[f.Mode].verdicts()
 		got := results[i].verdicts()
-		want := expectedUnderFault(levels[f.ID])
+		want := expectedUnderFault(levels[f.Spec])
 		status := "ok"
-		if got[f.ID] != want {
+		if got[f.Spec] != want {
 			status = "NOT DETECTED"
-			t.Errorf("fault %s (%s): spec %s is %s, want %s\n%s", f.ID, f.Description, f.ID, got[f.ID], want, reasonOf(results[i].Report, f.ID))
+			t.Errorf("fault %s (%s): spec %s is %s, want %s\n%s", f.ID, f.Description, f.Spec, got[f.Spec], want, reasonOf(results[i].Report, f.Spec))
 		}
 		var collateral, declared []string
 		for id, v := range got {
-			if id == f.ID || v == base[id] {
+			if id == f.Spec || v == base[id] {
 				continue
 			}
 			if slices.Contains(f.Also, id) {
@@ -153,7 +153,7 @@ func TestMatrix(t *testing.T) {
 			status += "; COLLATERAL"
 			t.Errorf("fault %s also changed other specs' verdicts (a fault may change only its own spec and those it declares):\n  %s", f.ID, strings.Join(collateral, "\n  "))
 		}
-		rows = append(rows, fmt.Sprintf("%-58s %-7s clean=%-4s fault=%-5s %s", f.ID, f.Mode, base[f.ID], got[f.ID], status))
+		rows = append(rows, fmt.Sprintf("%-58s %-7s clean=%-4s fault=%-5s %s", f.ID, f.Mode, base[f.Spec], got[f.Spec], status))
 	}
 	matrix := fmt.Sprintf("self-test matrix: %d specs, %d faults (clean run %s)\n%s\n", len(levels), len(faults), normal.Elapsed.Round(1e6), strings.Join(rows, "\n"))
 	if path := os.Getenv("SMTPSPEC_MATRIX_FILE"); path != "" {

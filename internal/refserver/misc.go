@@ -47,6 +47,8 @@ var (
 var (
 	faultVrfyMinSet = newFault("RFC5321-4.5.1-vrfy-in-minimum-set",
 		"answers VRFY postmaster right after EHLO with 500 (command unrecognized)")
+	faultVrfyFalse250 = newVariantFault("RFC5321-7.3-vrfy-disabled-252", "false-250",
+		"answers VRFY of any mailbox in its own domain with 250, existing or not (RCPT still refuses unknown users): a 250 without verification")
 	faultVrfyDisabled = newFault("RFC5321-7.3-vrfy-disabled-252",
 		"refuses every VRFY <address> that follows another VRFY with 550, as a disabled VRFY, instead of 252")
 	faultVrfyAlways550 = newFault("RFC5321-7.3-vrfy-not-always-550",
@@ -213,6 +215,9 @@ func (s *session) cmdVrfy(arg string) error {
 		local, domain = unquoteLocal(l), d
 	default:
 		local = unquoteLocal(arg)
+	}
+	if angle && strings.EqualFold(domain, s.cfg.Domain) && s.has(faultVrfyFalse250) {
+		return s.reply("250 <" + local + "@" + s.cfg.Domain + ">")
 	}
 	switch s.cfg.lookup(local, domain) {
 	case mailboxForeign:

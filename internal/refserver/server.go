@@ -202,7 +202,8 @@ type Message struct {
 
 // Fault describes one fault switch.
 type Fault struct {
-	ID          string // the requirement ID the fault breaks
+	ID          string // the fault's name: the requirement ID it breaks, or that ID + "/" + a variant
+	Spec        string // the requirement ID of the spec the fault breaks
 	Description string // what the server does wrong when it is on
 	// Mode is the mode the fault shows in: most faults break a normal
 	// session; those of the 554 greeting need ModeRefuse.
@@ -236,6 +237,7 @@ type Server struct {
 // fault is one registered fault switch.
 type fault struct {
 	id          string
+	spec        string // the requirement ID of the spec it breaks
 	description string
 	mode        Mode
 	also        []string
@@ -259,8 +261,17 @@ func newFault(id, description string) *fault {
 	if _, dup := faultRegistry[id]; dup {
 		panic("refserver: duplicate fault ID " + id)
 	}
-	f := &fault{id: id, description: description, mode: ModeNormal}
+	f := &fault{id: id, spec: id, description: description, mode: ModeNormal}
 	faultRegistry[id] = f
+	return f
+}
+
+// newVariantFault declares a second way to break requirement spec: a fault
+// named spec + "/" + variant that shows in the same spec (the matrix runs
+// each), for a requirement whose spec checks more than one behaviour.
+func newVariantFault(spec, variant, description string) *fault {
+	f := newFault(spec+"/"+variant, description)
+	f.spec = spec
 	return f
 }
 
@@ -276,7 +287,7 @@ func newRefuseFault(id, description string) *fault {
 func Faults() []Fault {
 	out := make([]Fault, 0, len(faultRegistry))
 	for _, f := range faultRegistry {
-		out = append(out, Fault{ID: f.id, Description: f.description, Mode: f.mode, Also: f.also})
+		out = append(out, Fault{ID: f.id, Spec: f.spec, Description: f.description, Mode: f.mode, Also: f.also})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
