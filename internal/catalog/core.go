@@ -762,11 +762,11 @@ var core = []Requirement{
 		Also: []Cite{{5321, "3.5.3"}},
 	},
 	{
-		ID: "RFC5321-7.3-vrfy-disabled-252", Title: "A disabled VRFY (the same answer for an existing and a missing mailbox) answers 252.",
-		RFC: 5321, Sections: []string{"7.3"},
-		Quote:   `If a site disables these commands for security reasons, the SMTP server MUST return a 252 response, rather than a code that could be confused with successful or unsuccessful verification.`,
+		ID: "RFC5321-7.3-vrfy-disabled-252", Title: "A disabled VRFY (the same answer for an existing and a missing mailbox) answers 252, and VRFY never says 250 for an address it did not verify.",
+		RFC: 5321, Sections: []string{"7.3", "3.5.3"},
+		Quote: `If a site disables these commands for security reasons, the SMTP server MUST return a 252 response, rather than a code that could be confused with successful or unsuccessful verification.` + QuoteSeparator +
+			`A server MUST NOT return a 250 code in response to a VRFY or EXPN command unless it has actually verified the address.`,
 		Keyword: "MUST", Level: Must, Feature: FeatureCore,
-		Also: []Cite{{5321, "3.5.3"}},
 	},
 	{
 		ID: "RFC5321-7.3-vrfy-not-always-550", Title: "VRFY of an existing mailbox does not get 550.",
