@@ -151,19 +151,19 @@ func (s *Session) TryRead() (Reply, error) {
 		var re *wire.ReadError
 		switch {
 		case errors.As(err, &re) && errors.Is(err, wire.ErrMalformed):
-			s.t.finding(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
-				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail}, Must)
-			s.t.Errorf("the reply to %s is not an SMTP reply (finding RFC5321-4.2-code-syntax): %s", s.lastSent, wire.Escape(re.Partial))
+			s.unreadable(Finding{Rule: "RFC5321-4.2-code-syntax", Cite: "RFC 5321 §4.2", Sent: s.lastSent,
+				Actual: wire.Escape(re.Partial), Detail: "the reply is not SMTP: " + re.Detail}, Must,
+				"the reply to %s is not an SMTP reply (finding RFC5321-4.2-code-syntax): %s", s.lastSent, wire.Escape(truncate(re.Partial, 300)))
 		case errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong) && re.Lines:
-			s.t.finding(Finding{Rule: "RFC5321-4.5.3.1-reply-lines-200", Cite: "RFC 5321 §4.5.3.1", Sent: s.lastSent,
+			s.unreadable(Finding{Rule: "RFC5321-4.5.3.1-reply-lines-200", Cite: "RFC 5321 §4.5.3.1", Sent: s.lastSent,
 				Actual: wire.Escape(truncate(re.Partial, 300)), Expected: fmt.Sprintf("a reply of at most %d lines", wire.ManyLines),
-				Detail: "the reply went past the suite's limit (" + re.Detail + ")"}, Should)
-			s.t.Errorf("the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
+				Detail: "the reply went past the suite's limit (" + re.Detail + ")"}, Should,
+				"the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
 		case errors.As(err, &re) && errors.Is(err, wire.ErrReplyTooLong):
-			s.t.finding(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
+			s.unreadable(Finding{Rule: "RFC5321-4.5.3.1.5-reply-line-512", Cite: "RFC 5321 §4.5.3.1.5, §4.2.1", Sent: s.lastSent,
 				Actual: wire.Escape(truncate(re.Partial, 300)), Expected: "a reply of lines of at most 512 octets",
-				Detail: "the reply went past the suite's limit (" + re.Detail + "), far beyond the 512-octet reply line"}, Must)
-			s.t.Errorf("the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
+				Detail: "the reply went past the suite's limit (" + re.Detail + "), far beyond the 512-octet reply line"}, Must,
+				"the reply to %s went past the suite's size limit (%s)", s.lastSent, re.Detail)
 		case errors.Is(err, wire.ErrTimeout):
 			s.timeout(time.Since(start), re)
 		}
@@ -175,6 +175,17 @@ func (s *Session) TryRead() (Reply, error) {
 	}
 	s.observe(r)
 	return r, nil
+}
+
+// unreadable ends the spec after a reply that could not be read as one: f
+// is recorded under its rule (see T.finding). For the spec of that rule it
+// is its verdict; any other spec cannot judge its own requirement (ERROR).
+func (s *Session) unreadable(f Finding, level Level, format string, args ...any) {
+	s.t.finding(f, level)
+	if f.Rule == s.t.Req.ID {
+		s.t.stopWithFindings()
+	}
+	s.t.Errorf(format, args...)
 }
 
 // timeout ends the spec after a reply did not come within the suite's
