@@ -22,7 +22,7 @@ import (
 
 // SchemaVersion names the layout of report.json. It changes only when a
 // field is removed or changes meaning.
-const SchemaVersion = "smtpspec.report/v1"
+const SchemaVersion = "smtpspec.report/v2"
 
 // Report is the compliance report of one run.
 type Report struct {
@@ -92,8 +92,12 @@ type Summary struct {
 	// the validator's own rules, see Report.Observations).
 	ObservedFail int `json:"observedFail"`
 	ObservedWarn int `json:"observedWarn"`
-	// Outcome rolls the run up: "success", "partial" (nothing failed but
-	// something could not be tested) or "failure".
+	// Outcome rolls the run up, as the exit code does: "pass" (every
+	// applicable requirement kept), "pass with warnings" (a SHOULD missed
+	// or a tolerated deviation, nothing failed), "fail" (a MUST broken, or
+	// a WARN under --strict; exit 1) or "incomplete" (nothing failed, but
+	// specs could not be tested (ERROR) or the run stopped early (NOT
+	// RUN); exit 3). NOT APPLICABLE alone leaves a run complete.
 	Outcome string `json:"outcome"`
 }
 
@@ -163,12 +167,7 @@ func Build(r types.Report, suite Suite, target Target) Report {
 			out.Summary.ObservedWarn++
 		}
 	}
-	if out.Summary.ObservedFail > 0 {
-		out.Summary.Outcome = "failure"
-	}
-	if out.Interrupted && out.Summary.Outcome == "success" {
-		out.Summary.Outcome = "partial"
-	}
+	out.Summary.Outcome = out.outcome()
 	return out
 }
 
@@ -340,17 +339,30 @@ func summarise(results []Result) Summary {
 			s.NotRun++
 		}
 	}
-	switch {
-	case s.Fail > 0:
-		s.Outcome = "failure"
-	case s.Error > 0 || s.NotApplicable > 0:
-		// Specs left out by --label-filter or --focus do not make a run
-		// partial; a run cut short does (see Build).
-		s.Outcome = "partial"
-	default:
-		s.Outcome = "success"
-	}
 	return s
+}
+
+// Outcomes of a run (Summary.Outcome).
+const (
+	OutcomePass       = "pass"
+	OutcomeWarnings   = "pass with warnings"
+	OutcomeFail       = "fail"
+	OutcomeIncomplete = "incomplete"
+)
+
+// outcome rolls the report up (see Summary.Outcome). Specs a filter left
+// out are not in the report, so they change nothing.
+func (r Report) outcome() string {
+	s := r.Summary
+	switch {
+	case r.Fails():
+		return OutcomeFail
+	case s.Error > 0 || r.Interrupted:
+		return OutcomeIncomplete
+	case s.Warn > 0 || s.ObservedWarn > 0:
+		return OutcomeWarnings
+	}
+	return OutcomePass
 }
 
 // gatherObservations merges the specs' findings under other rules: one

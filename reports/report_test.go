@@ -39,7 +39,7 @@ func TestBuild(t *testing.T) {
 	}}
 	r := Build(gr, Suite{Name: "smtpspec", Version: "t"}, Target{Address: "127.0.0.1:25"})
 	g.Expect(r.Schema).To(Equal(SchemaVersion))
-	g.Expect(r.Summary).To(Equal(Summary{Total: 6, Pass: 1, Fail: 1, Warn: 1, NotApplicable: 1, Error: 1, NotRun: 1, Outcome: "failure"}))
+	g.Expect(r.Summary).To(Equal(Summary{Total: 6, Pass: 1, Fail: 1, Warn: 1, NotApplicable: 1, Error: 1, NotRun: 1, Outcome: "fail"}))
 	g.Expect(r.Codes).To(Equal(framework.CodeCounts{"RCPT": {503: 6}}))
 	var failing []string
 	for _, res := range r.Failing() {
@@ -56,17 +56,39 @@ func TestBuild(t *testing.T) {
 
 	var out bytes.Buffer
 	r.WriteSummary(&out)
-	g.Expect(out.String()).To(ContainSubstring("6 specs: 1 PASS, 1 FAIL, 1 WARN, 1 NOT APPLICABLE, 1 ERROR, 1 NOT RUN (failure)"))
+	g.Expect(out.String()).To(ContainSubstring("6 specs: 1 PASS, 1 FAIL, 1 WARN, 1 NOT APPLICABLE, 1 ERROR, 1 NOT RUN (fail)"))
 	g.Expect(out.String()).To(ContainSubstring("FAIL  C [MUST] boom"))
 	g.Expect(out.String()).To(ContainSubstring(`WARN  B [SHOULD] expected 550, got "554 no\r\n"`))
 }
 
+// TestOutcome: the run's outcome says what the exit code says; NOT
+// APPLICABLE alone leaves a run complete.
 func TestOutcome(t *testing.T) {
 	g := NewWithT(t)
-	g.Expect(summarise([]Result{{Verdict: framework.Pass}}).Outcome).To(Equal("success"))
-	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: framework.NotApplicable}}).Outcome).To(Equal("partial"))
-	g.Expect(summarise([]Result{{Verdict: framework.Warn}}).Outcome).To(Equal("success"))
-	g.Expect(summarise([]Result{{Verdict: framework.Pass}, {Verdict: "NOT RUN"}}).Outcome).To(Equal("success"), "specs filtered out do not make a run partial")
+	of := func(strict, interrupted bool, obs []Observation, vs ...framework.Verdict) string {
+		r := Report{Interrupted: interrupted, Observations: obs}
+		for _, v := range vs {
+			r.Results = append(r.Results, Result{Verdict: v, Failing: v == framework.Fail || (strict && v == framework.Warn)})
+		}
+		r.Summary = summarise(r.Results)
+		for _, o := range obs {
+			if o.Verdict == framework.Warn {
+				r.Summary.ObservedWarn++
+			}
+		}
+		return r.outcome()
+	}
+	g.Expect(of(false, false, nil, framework.Pass)).To(Equal(OutcomePass))
+	g.Expect(of(false, false, nil, framework.Pass, framework.NotApplicable)).To(Equal(OutcomePass), "NOT APPLICABLE is not incomplete")
+	g.Expect(of(false, false, nil, framework.Pass, framework.Warn)).To(Equal(OutcomeWarnings))
+	g.Expect(of(true, false, nil, framework.Pass, framework.Warn)).To(Equal(OutcomeFail), "--strict")
+	g.Expect(of(false, false, nil, framework.Pass, framework.Error)).To(Equal(OutcomeIncomplete))
+	g.Expect(of(false, true, nil, framework.Pass, framework.NotRun)).To(Equal(OutcomeIncomplete))
+	g.Expect(of(false, false, nil, framework.Fail, framework.Error)).To(Equal(OutcomeFail))
+	warn := Observation{Finding: framework.Finding{Verdict: framework.Warn}}
+	fail := Observation{Finding: framework.Finding{Verdict: framework.Fail}, Failing: true}
+	g.Expect(of(false, false, []Observation{warn}, framework.Pass)).To(Equal(OutcomeWarnings))
+	g.Expect(of(false, false, []Observation{fail}, framework.Pass)).To(Equal(OutcomeFail))
 }
 
 // TestCutShortIsNotRun: after an interrupt, an abort or the deadline, the
@@ -99,7 +121,7 @@ func TestCutShortIsNotRun(t *testing.T) {
 			r := Build(gr, Suite{}, Target{})
 			g.Expect(r.Interrupted).To(BeTrue())
 			g.Expect(r.StopReason).To(Equal(tc.why))
-			g.Expect(r.Summary).To(Equal(Summary{Total: 3, Pass: 1, NotRun: 2, Outcome: "partial"}))
+			g.Expect(r.Summary).To(Equal(Summary{Total: 3, Pass: 1, NotRun: 2, Outcome: "incomplete"}))
 			for _, res := range r.Results[1:] {
 				g.Expect(res.Verdict).To(Equal(framework.NotRun), res.ID)
 				g.Expect(res.Reason).To(ContainSubstring(tc.why), res.ID)
@@ -114,7 +136,7 @@ func TestCutShortIsNotRun(t *testing.T) {
 			g.Expect(gr.SpecReports[1].State).To(Equal(tc.running.State), "JUnitView must not change the report it is given")
 			var out bytes.Buffer
 			r.WriteSummary(&out)
-			g.Expect(out.String()).To(ContainSubstring("2 NOT RUN (partial)"))
+			g.Expect(out.String()).To(ContainSubstring("2 NOT RUN (incomplete)"))
 			g.Expect(out.String()).To(ContainSubstring("the run stopped early (" + tc.why + ")"))
 		})
 	}
