@@ -241,3 +241,42 @@ func TestRuleSilentTargetStopsRun(t *testing.T) {
 		t.Errorf("took %s to give up on a silent target", res.Elapsed)
 	}
 }
+
+// Rule 1, a 421 in the count: a server that answers the mail data with 250
+// and then, instead of 221 to QUIT, with 421 may have answered the real end
+// or the look-alike; the smuggling specs cannot tell, so they are ERROR,
+// never PASS or FAIL.
+func TestRuleTrailing421IsInconclusive(t *testing.T) {
+	addr := fakeServer(t, func(c net.Conn) {
+		fmt.Fprintf(c, "220 closing.example ESMTP\r\n")
+		r := bufio.NewReader(c)
+		data := false
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch verb := strings.ToUpper(strings.Fields(line + " x")[0]); {
+			case data && line == ".\r\n":
+				data = false
+				fmt.Fprintf(c, "250 2.0.0 queued\r\n")
+			case data:
+			case verb == "DATA":
+				data = true
+				fmt.Fprintf(c, "354 go ahead\r\n")
+			case verb == "QUIT":
+				fmt.Fprintf(c, "421 4.3.2 closing.example shutting down\r\n")
+				return
+			default:
+				fmt.Fprintf(c, "250 ok\r\n")
+			}
+		}
+	})
+	for _, id := range []string{"SEC-SMUG-LF-DOT-LF", "SEC-SMUG-CR-DOT-CR"} {
+		res := runSuite(t, "--target", addr, "--mailbox", "alice@example.test", "--label-filter", id, "--silence", matrixSilence)
+		v := res.verdicts()[id]
+		if v != "ERROR" || !strings.Contains(reasonOf(res.Report, id), "421") {
+			t.Errorf("%s: %s, want ERROR naming the 421: %s", id, v, reasonOf(res.Report, id))
+		}
+	}
+}

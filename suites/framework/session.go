@@ -369,6 +369,10 @@ type Accounting struct {
 	QuitAnswered bool
 	// Closed: the server closed the connection before answering QUIT.
 	Closed bool
+	// Ended421: after the first reply the server sent 421 (service closing)
+	// instead of 221. A 421 may come at any time (RFC 5321 §3.8), so it is
+	// not counted among the replies; it ends the count.
+	Ended421 bool
 }
 
 // Codes lists the codes of the replies, for evidence.
@@ -379,6 +383,9 @@ func (a Accounting) Codes() string {
 	}
 	if a.QuitAnswered {
 		parts = append(parts, "221 (QUIT)")
+	}
+	if a.Ended421 {
+		parts = append(parts, "421")
 	}
 	if a.Closed {
 		parts = append(parts, "close")
@@ -397,6 +404,9 @@ func (a Accounting) String() string {
 	}
 	if a.QuitAnswered {
 		parts = append(parts, "221 to QUIT")
+	}
+	if a.Ended421 {
+		parts = append(parts, "then 421 (service closing)")
 	}
 	if a.Closed {
 		parts = append(parts, "then the connection closed")
@@ -445,6 +455,10 @@ func (s *Session) countToQuit(a *Accounting) {
 		}
 		if r.Code == 221 {
 			a.QuitAnswered = true
+			return
+		}
+		if r.Code == 421 {
+			a.Ended421, a.Closed = true, true
 			return
 		}
 		a.Replies = append(a.Replies, r)
