@@ -297,14 +297,6 @@ func (s *Session) Setup(line string, ok CodeSet) Reply {
 	return r
 }
 
-// Silence watches the connection for the configured silence window and
-// returns whatever arrived (nil when the server stayed silent), and whether
-// the server closed the connection meanwhile.
-func (s *Session) Silence() ([]byte, bool) {
-	got, err := s.c.Silence(s.t.Cfg.Silence)
-	return got, errors.Is(err, wire.ErrClosed)
-}
-
 // WaitClose waits up to d for the server to close the connection.
 func (s *Session) WaitClose(d time.Duration) (bool, []byte) { return s.c.WaitClose(d) }
 
