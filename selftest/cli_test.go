@@ -271,27 +271,8 @@ func TestTargetDiesMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { // relay the first 20 connections, then stop listening
-		defer ln.Close()
-		for i := 0; i < 20; i++ {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", srv.Addr())
-			if err != nil {
-				c.Close()
-				return
-			}
-			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(up, c) }()
-			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(c, up) }()
-		}
-	}()
-	res := runSuite(t, "--target", ln.Addr().String(), "--mailbox", "alice@example.test", "--silence", matrixSilence)
+	target := relayThenStop(t, srv.Addr(), 20)
+	res := runSuite(t, "--target", target, "--mailbox", "alice@example.test", "--silence", matrixSilence)
 	if res.Code != 3 {
 		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
 	}
@@ -317,4 +298,31 @@ func observed(r reports.Report, rule string) bool {
 		}
 	}
 	return false
+}
+
+// relayThenStop relays the first n connections to upstream, then stops
+// listening: a target that dies part way through a run.
+func relayThenStop(t *testing.T, upstream string, n int) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer ln.Close()
+		for i := 0; i < n; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", upstream)
+			if err != nil {
+				c.Close()
+				return
+			}
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(up, c) }()
+			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(c, up) }()
+		}
+	}()
+	return ln.Addr().String()
 }

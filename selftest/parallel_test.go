@@ -112,27 +112,8 @@ func TestParallelTargetDies(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { // relay the first 30 connections, then stop listening
-		defer ln.Close()
-		for i := 0; i < 30; i++ {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", srv.Addr())
-			if err != nil {
-				c.Close()
-				return
-			}
-			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(up, c) }()
-			go func() { defer c.Close(); defer up.Close(); _, _ = io.Copy(c, up) }()
-		}
-	}()
-	res := runSuite(t, "--target", ln.Addr().String(), "--mailbox", "alice@example.test", "--silence", matrixSilence, "--parallel", "3")
+	target := relayThenStop(t, srv.Addr(), 30)
+	res := runSuite(t, "--target", target, "--mailbox", "alice@example.test", "--silence", matrixSilence, "--parallel", "3")
 	if res.Code != 3 {
 		t.Errorf("exit %d, want 3\n%s\n%s", res.Code, res.Stdout, res.Stderr)
 	}

@@ -258,3 +258,12 @@ stop_prelude() {
 		flock -w 120 9 || die "timed out waiting for the lock on $STATE/lock"
 	fi
 }
+
+# runs_binary PID BIN: PID is alive and runs the program BIN (when /proc
+# does not say, for a caller that may not read it, alive is enough).
+runs_binary() {
+	pid_alive "$1" || return 1
+	local exe
+	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
+	[[ -z "$exe" || "$exe" == "$2" ]]
+}

@@ -41,12 +41,7 @@ APT_LOG="$STATE/apt.log"
 HOST=mail.example.test
 RUN_USER=mail # the user Debian's chasquid.service runs it as
 
-daemon_alive() {
-	pid_alive "$1" || return 1
-	local exe
-	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
-	[[ -z "$exe" || "$exe" == "$BIN" ]]
-}
+daemon_alive() { runs_binary "$1" "$BIN"; }
 configured_port() {
 	[[ -r "$CONF/chasquid.conf" ]] || return 0
 	sed -n 's/^smtp_address: "127\.0\.0\.1:\([0-9]*\)"$/\1/p' "$CONF/chasquid.conf" | head -n1

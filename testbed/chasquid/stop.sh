@@ -7,11 +7,6 @@ TESTBED_NAME=chasquid
 source "$(dirname "$0")/../lib.sh"
 stop_prelude
 BIN="$STATE/root/usr/bin/chasquid"
-daemon_alive() {
-	pid_alive "$1" || return 1
-	local exe
-	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
-	[[ -z "$exe" || "$exe" == "$BIN" ]]
-}
+daemon_alive() { runs_binary "$1" "$BIN"; }
 port="$(sed -n 's/^smtp_address: "127\.0\.0\.1:\([0-9]*\)"$/\1/p' "$STATE/etc/chasquid.conf" 2>/dev/null | head -n1 || true)"
 stop_daemon "$port"

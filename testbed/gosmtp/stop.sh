@@ -7,10 +7,5 @@ TESTBED_NAME=gosmtp
 source "$(dirname "$0")/../lib.sh"
 stop_prelude
 BIN="$STATE/gosmtp"
-daemon_alive() {
-	pid_alive "$1" || return 1
-	local exe
-	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
-	[[ -z "$exe" || "$exe" == "$BIN" ]]
-}
+daemon_alive() { runs_binary "$1" "$BIN"; }
 stop_daemon "$(cat "$STATE/port" 2>/dev/null || true)"

@@ -35,12 +35,7 @@ BIN="$STATE/inbucket"
 PIDFILE="$STATE/inbucket.pid"
 LOG="$STATE/daemon.log"
 
-daemon_alive() {
-	pid_alive "$1" || return 1
-	local exe
-	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
-	[[ -z "$exe" || "$exe" == "$BIN" ]]
-}
+daemon_alive() { runs_binary "$1" "$BIN"; }
 configured_port() { [[ -r "$STATE/port" ]] && cat "$STATE/port" || true; }
 
 [[ -e "$PIDFILE" ]] && { already_running || true; }
