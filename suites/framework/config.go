@@ -39,7 +39,40 @@ type Config struct {
 	Silence time.Duration
 	// Verbose streams each transcript as it happens.
 	Verbose bool
+
+	// TLSMode is how sessions use TLS: TLSAuto (plain, upgrading with
+	// STARTTLS where a spec needs it), TLSStartTLS (every session upgrades
+	// right after EHLO), TLSImplicit (TLS from the first octet, port 465
+	// style) or TLSNone (never: TLS-gated specs are not applicable).
+	TLSMode string
+	// TLSVerify makes the TLS handshake verify the server's certificate.
+	TLSVerify bool
+	// TLSServerName is the SNI name sent (default: the target's host).
+	TLSServerName string
+	// AuthUser and AuthPassword are the credentials of the AUTH specs;
+	// without them only the negative AUTH specs run. The password never
+	// comes from a flag value (SMTPSPEC_PASSWORD or --auth-password-file)
+	// and is never printed: transcripts redact AUTH payloads.
+	AuthUser     string
+	AuthPassword string `json:"-"`
+	// Profile is ProfileMX (port 25: relay refused, AUTH optional) or
+	// ProfileSubmission (RFC 6409: AUTH required before MAIL).
+	Profile string
 }
+
+// TLS modes (Config.TLSMode).
+const (
+	TLSAuto     = ""
+	TLSStartTLS = "starttls"
+	TLSImplicit = "implicit"
+	TLSNone     = "none"
+)
+
+// Profiles (Config.Profile).
+const (
+	ProfileMX         = "mx"
+	ProfileSubmission = "submission"
+)
 
 // Domain returns the domain of the mailbox, or "" when there is none.
 func (c Config) Domain() string {
