@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Level is how strongly the RFC words a requirement, and so the worst
@@ -107,7 +108,9 @@ type Requirement struct {
 	// Level is the level the Keyword gives (see LevelOf).
 	Level Level
 	// Feature is the capability the requirement belongs to: "core" for
-	// RFC 5321 itself.
+	// RFC 5321 itself, else the EHLO keyword of the extension ("SIZE",
+	// "STARTTLS"). A spec of an extension's requirement is NOT APPLICABLE
+	// when the server does not list the keyword.
 	Feature string
 	// Also lists further sections the requirement relies on.
 	Also []Cite
@@ -187,29 +190,69 @@ func sectionMark(s string) string {
 // isAppendix reports whether s names an appendix ("C", "F.1").
 func isAppendix(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 
-// byID indexes every requirement.
-var byID = func() map[string]Requirement {
-	m := make(map[string]Requirement, len(core))
-	for _, r := range core {
-		m[r.ID] = r
+// features holds the requirements of every feature, each declared in its
+// own file (core.go, size.go, ...) and added by that file's init through
+// register. It is complete once package initialisation is over, and
+// read-only afterwards.
+var features [][]Requirement
+
+// register adds the requirements of one feature. Each file of the catalogue
+// calls it once, from init.
+func register(reqs []Requirement) { features = append(features, reqs) }
+
+func init() { register(core) }
+
+// index is every requirement by ID, built on first use (after every init has
+// registered its feature).
+var index = sync.OnceValue(func() map[string]Requirement {
+	m := map[string]Requirement{}
+	for _, reqs := range features {
+		for _, r := range reqs {
+			m[r.ID] = r
+		}
 	}
 	return m
-}()
+})
+
+// entries returns every registered requirement, in declaration order.
+func entries() []Requirement {
+	var out []Requirement
+	for _, reqs := range features {
+		out = append(out, reqs...)
+	}
+	return out
+}
 
 // Lookup returns the requirement with the given ID.
 func Lookup(id string) (Requirement, bool) {
-	r, ok := byID[id]
+	r, ok := index()[id]
 	return r.clone(), ok
 }
 
 // All returns every requirement, sorted by ID. Changing what it returns
 // changes nothing in the catalogue.
 func All() []Requirement {
-	out := make([]Requirement, len(core))
-	for i, r := range core {
+	all := entries()
+	out := make([]Requirement, len(all))
+	for i, r := range all {
 		out[i] = r.clone()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Features returns the feature names in use: "core" and the EHLO keywords
+// of the extensions the catalogue covers, sorted.
+func Features() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range entries() {
+		if !seen[r.Feature] {
+			seen[r.Feature] = true
+			out = append(out, r.Feature)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -1,7 +1,6 @@
 package refserver
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -125,13 +124,8 @@ func (s *session) ehloLines(name string) []string {
 	if s.has(faultEhloFirstLine) {
 		first = "Hello, " + name
 	}
-	lines := []string{
-		first,
-		"PIPELINING", // RFC 2920
-		"SIZE " + strconv.FormatInt(s.cfg.MaxMessageSize, 10), // RFC 1870
-		"8BITMIME", // RFC 6152
-		"HELP",     // RFC 5321 §4.1.1.8
-	}
+	lines := append([]string{first}, s.extensionLines()...)
+	lines = append(lines, "HELP") // RFC 5321 §4.1.1.8
 	if s.has(faultEhloLineSyntax) {
 		lines = append(lines, "X_SMTPSPEC")
 	}

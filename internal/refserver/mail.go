@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// maxSizeDigits: RFC 1870 §3(4), size-value = 1*20DIGIT.
-const maxSizeDigits = 20
-
 // errParamSyntax: the parameter list does not follow the esmtp-param
 // grammar.
 var errParamSyntax = errors.New("refserver: invalid parameter syntax")
@@ -187,35 +184,19 @@ func (s *session) cmdMail(arg string) error {
 	if err != nil {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
-	var seenSize, seenBody, tooBig bool
+	kept := params[:0]
 	for _, prm := range params {
+		// The faults of §4.1.1.11 ignore one unknown parameter each.
 		if (prm.keyword == "XFOO" && s.has(faultUnknownParam)) || (prm.keyword == "RET" && s.has(faultParamNotAdvertised)) {
 			continue
 		}
-		switch prm.keyword {
-		case "SIZE": // RFC 1870 §6
-			if seenSize || !isSizeValue(prm.value) {
-				return s.reply("501 5.5.4 Invalid SIZE parameter")
-			}
-			seenSize = true
-			tooBig = sizeExceeds(prm.value, s.cfg.MaxMessageSize)
-		case "BODY": // RFC 6152 §2(4), §3
-			v := strings.ToUpper(prm.value)
-			if seenBody || (v != "7BIT" && v != "8BITMIME") {
-				return s.reply("501 5.5.4 Invalid BODY parameter")
-			}
-			seenBody = true
-		default:
-			// RFC 5321 §4.1.1.11: an unrecognised parameter gets 555.
-			return s.reply("555 5.5.4 Unsupported parameter")
-		}
+		kept = append(kept, prm)
 	}
-	if tooBig {
-		// RFC 1870 §6.1(2), §7: a declared size above the limit gets 552.
-		return s.reply("552 5.3.4 Message size exceeds fixed limit")
+	s.resetTx() // no transaction is open here; the handlers keep their state for the new one
+	if refusal := s.checkParams(false, kept); refusal != "" {
+		return s.reply(refusal)
 	}
 	afterMessage := (s.prev == "DATA" || s.prev == "DATA-END") && !s.freshHelo
-	s.resetTx()
 	s.inTx, s.from, s.freshHelo = true, p.mailbox(), false
 	if afterMessage && s.has(faultMailKeepsRcpts) {
 		// The forward-path buffer of the finished message is not cleared.
@@ -309,31 +290,4 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// isSizeValue reports whether v is 1*20DIGIT (RFC 1870 §3(4)).
-func isSizeValue(v string) bool {
-	if v == "" || len(v) > maxSizeDigits {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// sizeExceeds reports whether the decimal v (up to 20 digits, which may not
-// fit an int64) is greater than limit.
-func sizeExceeds(v string, limit int64) bool {
-	v = strings.TrimLeft(v, "0")
-	if len(v) > 18 {
-		return true
-	}
-	var n int64
-	for i := 0; i < len(v); i++ {
-		n = n*10 + int64(v[i]-'0')
-	}
-	return n > limit
 }

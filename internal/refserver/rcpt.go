@@ -96,11 +96,6 @@ func (s *session) cmdRcpt(arg string) error {
 	if len(params) == 1 && params[0].keyword == "NOTIFY" && s.has(faultRcptParamNotAdvertised) {
 		params = nil
 	}
-	if len(params) > 0 {
-		// §4.1.1.11: no RCPT parameter is supported (DSN is not
-		// advertised), so every one is unrecognised.
-		return s.reply("555 5.5.4 Unsupported parameter")
-	}
 	mbox := p.mailbox() // the source route is dropped (§4.1.1.3, App. C)
 	if len(s.rcpts) == minRecipients-1 && s.has(faultRcpt100) {
 		return s.reply(addrReply("452 4.5.3", mbox, "Too many recipients"))
@@ -130,6 +125,11 @@ func (s *session) cmdRcpt(arg string) error {
 	}
 	if len(s.rcpts) == 0 && s.prev == "RCPT" && s.has(faultRcptAccept) {
 		return s.reply(addrReply("550 5.1.1", mbox, "User unknown"))
+	}
+	// §4.1.1.11: parameters no offered extension defines get 555; the
+	// handlers see only a recipient that is otherwise accepted.
+	if refusal := s.checkParams(true, params); refusal != "" {
+		return s.reply(refusal)
 	}
 	s.rcpts = append(s.rcpts, mbox)
 	return s.reply(addrReply("250 2.1.5", mbox, "Recipient ok"))

@@ -186,6 +186,12 @@ type Config struct {
 	// ERROR (no reply within the timeout), never as FAIL or PASS.
 	SilentAfterGreeting bool
 
+	// Without lists EHLO keywords of extensions the server must not offer
+	// (see Extensions; by default it offers every one). Without them the
+	// keyword is not listed and the extension's verbs and parameters are
+	// unknown, so the suite's specs of that extension are NOT APPLICABLE.
+	Without []string
+
 	// ReplyDelay delays every reply, the greeting and 421s included, by
 	// this much (on top of the delays above). It is for benchmarks of
 	// serial against parallel runs: RFC 5321 §4.5.3.2 lets a server be
@@ -216,9 +222,13 @@ type Fault struct {
 type Server struct {
 	cfg    Config
 	faults map[*fault]bool
-	ln     net.Listener
-	wg     sync.WaitGroup
-	done   chan struct{} // closed by Close: ends the reply delays at once
+	// exts are the extensions offered (Config.Without left out), in
+	// keyword order; enabled holds the same set.
+	exts    []*extension
+	enabled map[*extension]bool
+	ln      net.Listener
+	wg      sync.WaitGroup
+	done    chan struct{} // closed by Close: ends the reply delays at once
 
 	// engaged counts the sessions that have sent a command and not ended
 	// (read by faultConcurrency).
@@ -311,6 +321,14 @@ func Start(cfg Config) (*Server, error) {
 	if len(unknown) > 0 {
 		return nil, fmt.Errorf("refserver: unknown fault ID %s (see refserver.Faults for the list)", strings.Join(unknown, ", "))
 	}
+	exts, err := enabledExtensions(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	enabled := map[*extension]bool{}
+	for _, e := range exts {
+		enabled[e] = true
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("refserver: listen on %s: %w", cfg.Addr, err)
@@ -319,7 +337,7 @@ func Start(cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, fmt.Errorf("refserver: %s resolved to %s, which is not a loopback address", cfg.Addr, ln.Addr())
 	}
-	s := &Server{cfg: cfg, faults: faults, ln: ln, done: make(chan struct{}), sessions: map[net.Conn]struct{}{}}
+	s := &Server{cfg: cfg, faults: faults, exts: exts, enabled: enabled, ln: ln, done: make(chan struct{}), sessions: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -402,6 +420,7 @@ func (c *Config) normalise() error {
 		c.TarpitBase = DefaultTarpitBase
 	}
 	c.Faults = append([]string(nil), c.Faults...)
+	c.Without = append([]string(nil), c.Without...)
 	return nil
 }
 

@@ -63,6 +63,9 @@ type session struct {
 	falseEOD   bool // an end-of-data fault took a look-alike for the end of the data
 	tarpitErrs int  // 4yz and 5yz replies sent in the session
 	inData     bool // reading mail data: readLine refuses bare CR and LF
+
+	// ext is the per-session state of each extension (see extState).
+	ext map[*extension]any
 }
 
 // deadlineConn refreshes the idle deadline before every read and write, so
@@ -97,6 +100,11 @@ func (s *session) resetTx() {
 	s.inTx = false
 	s.from = ""
 	s.rcpts = nil
+	for _, e := range s.srv.exts {
+		if e.resetTx != nil {
+			e.resetTx(s)
+		}
+	}
 }
 
 // run greets and then serves commands until QUIT, an I/O error, an idle
@@ -368,6 +376,9 @@ func (s *session) handle(line []byte, long bool) error {
 	}
 	if !validText(arg) {
 		return s.reply("501 5.5.2 Invalid character in command")
+	}
+	if h := s.extensionVerb(upper); h != nil {
+		return h(s, arg)
 	}
 	switch upper {
 	case "EHLO":

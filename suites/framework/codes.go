@@ -1,8 +1,6 @@
 package framework
 
 import (
-	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -59,12 +57,21 @@ func (s CodeSet) Union(o CodeSet) CodeSet {
 // AUTH (RFC 4954 §6) or TLS (RFC 3207 §4) first.
 const general CodeSet = "500 501 421 530"
 
-// replyTable is the RFC 5321 §4.3.2 command → reply table (catalogue §10.1),
-// keyed by verb. "DATA-END" is the reply to the end of the mail data.
-var replyTable = map[string]struct {
+// replyRow is one row of the command → reply table: the codes a command's
+// reply may have (the general ones come on top) and the catalogue ID of the
+// rule that lists them.
+type replyRow struct {
 	Codes CodeSet
 	Rule  string
-}{
+}
+
+// replyTable is the command → reply table every reply is checked against:
+// the RFC 5321 §4.3.2 rows (catalogue §10.1) below, and the rows each
+// extension's specs add for its verbs with RegisterReplies (BDAT, STARTTLS,
+// AUTH, ETRN, ATRN). Keyed by upper-case verb; "DATA-END" is the reply to
+// the end of the mail data. It is complete once package initialisation is
+// over, and read-only afterwards.
+var replyTable = map[string]replyRow{
 	"EHLO":     {"250 504 550 502", "RFC5321-4.3.2-hello-codes"},
 	"HELO":     {"250 504 550 502", "RFC5321-4.3.2-hello-codes"},
 	"MAIL":     {"250 552 451 452 550 553 503 455 555 521", "RFC5321-4.3.2-mail-codes"},
@@ -80,6 +87,21 @@ var replyTable = map[string]struct {
 	"TURN":     {"250 502", "RFC5321-4.3.2-turn-codes"},
 }
 
+// RegisterReplies adds an extension's row to the command → reply table:
+// the codes the extension's RFC allows in reply to verb (beyond the general
+// 500 501 421 530), and the catalogue ID of the rule that lists them. For a
+// verb the table already has, the codes are added to its row (an extension
+// may define new replies to an existing command, e.g. 530 and 538 for MAIL
+// under AUTH) and the row keeps its rule. Call it only from an init function.
+func RegisterReplies(verb string, codes CodeSet, rule string) {
+	verb = strings.ToUpper(verb)
+	if row, ok := replyTable[verb]; ok {
+		replyTable[verb] = replyRow{row.Codes.Union(codes), row.Rule}
+		return
+	}
+	replyTable[verb] = replyRow{codes, rule}
+}
+
 // AllowedCodes returns the codes RFC 5321 §4.3.2 allows in reply to verb,
 // including the general ones, and the ID of the rule that says so. ok is
 // false for verbs the table does not cover.
@@ -89,37 +111,4 @@ func AllowedCodes(verb string) (codes CodeSet, rule string, ok bool) {
 		return "", "", false
 	}
 	return e.Codes.Union(general), e.Rule, true
-}
-
-// CodeCounts counts the reply codes each command produced.
-type CodeCounts map[string]map[int]int
-
-func (c CodeCounts) add(verb string, code int) {
-	if c[verb] == nil {
-		c[verb] = map[int]int{}
-	}
-	c[verb][code]++
-}
-
-// String renders the counts compactly: "MAIL 250×2 503×1; RCPT 250×1".
-func (c CodeCounts) String() string {
-	verbs := make([]string, 0, len(c))
-	for v := range c {
-		verbs = append(verbs, v)
-	}
-	sort.Strings(verbs)
-	var parts []string
-	for _, v := range verbs {
-		codes := make([]int, 0, len(c[v]))
-		for code := range c[v] {
-			codes = append(codes, code)
-		}
-		sort.Ints(codes)
-		s := v
-		for _, code := range codes {
-			s += fmt.Sprintf(" %d×%d", code, c[v][code])
-		}
-		parts = append(parts, s)
-	}
-	return strings.Join(parts, "; ")
 }

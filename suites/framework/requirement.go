@@ -64,6 +64,10 @@ type Requirement struct {
 	Keyword string `json:",omitempty"`
 	// Link points at the RFC section on rfc-editor.org.
 	Link string `json:",omitempty"`
+	// Feature is "core" or the EHLO keyword of the extension the
+	// requirement belongs to; the spec is NOT APPLICABLE when the server
+	// does not list that keyword.
+	Feature string `json:",omitempty"`
 }
 
 // resolve fills in the catalogue's part of the requirement.
@@ -73,7 +77,7 @@ func (r Requirement) resolve() (Requirement, error) {
 		return r, fmt.Errorf("framework: requirement %s is not in the catalogue (internal/catalog)", r.ID)
 	}
 	r.Section, r.Level, r.Summary = c.Cite(), c.Level, c.Title
-	r.Quote, r.Keyword, r.Link = c.Quote, c.Keyword, c.Link()
+	r.Quote, r.Keyword, r.Link, r.Feature = c.Quote, c.Keyword, c.Link(), c.Feature
 	return r, nil
 }
 
@@ -120,9 +124,13 @@ func (r Requirement) sectionLabels() []string {
 }
 
 // Labels returns the Ginkgo labels of the requirement: its ID, its level,
-// one "rfcNNNN:section" label per cited section, and each command.
+// one "rfcNNNN:section" label per cited section, its feature
+// ("feature:SIZE", "feature:core"), each command and each need.
 func (r Requirement) Labels() []string {
 	labels := []string{r.ID, string(r.Level)}
+	if r.Feature != "" {
+		labels = append(labels, "feature:"+r.Feature)
+	}
 	labels = append(labels, r.sectionLabels()...)
 	for _, c := range r.Commands {
 		labels = append(labels, strings.ToUpper(c))

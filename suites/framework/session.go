@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/smtpspec/smtpspec/internal/catalog"
 	"github.com/smtpspec/smtpspec/internal/wire"
 )
 
@@ -71,12 +72,56 @@ func (t *T) Dial() *Session {
 }
 
 // Greeted opens a connection, reads the 220 greeting and sends EHLO, which
-// must get 250.
+// must get 250. When the spec's requirement belongs to an extension (its
+// catalogue feature is an EHLO keyword) that the reply does not list, the
+// spec ends NOT APPLICABLE here, saying so.
 func (t *T) Greeted() *Session {
 	s := t.Dial()
-	s.Ehlo = s.Setup("EHLO "+t.Cfg.Helo, "250")
+	s.Hello()
+	t.gate(s)
 	return s
 }
+
+// Hello sends EHLO, which must get 250, and keeps the reply as what the
+// server offers in this state of the session: after STARTTLS and after AUTH
+// the offer may change (RFC 3207 §4.2, RFC 4954 §4), so specs call it again
+// there.
+func (s *Session) Hello() Reply {
+	s.Ehlo = s.Setup("EHLO "+s.t.Cfg.Helo, "250")
+	return s.Ehlo
+}
+
+// Has reports whether the session's last EHLO reply lists keyword.
+func (s *Session) Has(keyword string) bool { return s.Ehlo.Lists(keyword) }
+
+// Require ends the spec NOT APPLICABLE unless the session's last EHLO reply
+// lists keyword.
+func (s *Session) Require(keyword string) {
+	if !s.Has(keyword) {
+		s.t.NotApplicable("%s is not advertised in the EHLO reply", strings.ToUpper(keyword))
+	}
+}
+
+// gate ends the spec NOT APPLICABLE when its requirement belongs to an
+// extension that the session's EHLO reply does not list. Before it decides,
+// BeforeGate (when set) may change the session, e.g. upgrade it with
+// STARTTLS when the keyword may be offered only under TLS.
+func (t *T) gate(s *Session) {
+	f := t.Req.Feature
+	if f == "" || f == catalog.FeatureCore || s.Has(f) {
+		return
+	}
+	if BeforeGate != nil {
+		BeforeGate(s, f)
+	}
+	s.Require(f)
+}
+
+// BeforeGate, when set (by the TLS glue), runs before a feature gate finds
+// the feature missing from the session's EHLO reply; it may upgrade the
+// session (and call Hello again) so that the gate decides on the server's
+// offer under TLS. Set it only from an init function.
+var BeforeGate func(s *Session, feature string)
 
 // Transaction opens a greeted session with MAIL FROM accepted and one
 // accepted RCPT TO the configured mailbox (not applicable without one).
@@ -317,7 +362,7 @@ func (s *Session) observe(r Reply) {
 	if verb == "" {
 		return
 	}
-	t.codes.add(verb, r.Code)
+	t.codes.Add(verb, r.Code)
 	// After a 554 or 521 greeting every command but QUIT gets 503 or 521
 	// (RFC 5321 §3.1, RFC 7504 §3), outside the §4.3.2 table.
 	refused := s.Greeting.Code == 554 || s.Greeting.Code == 521

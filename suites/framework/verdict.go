@@ -1,75 +1,37 @@
 package framework
 
-import (
-	"fmt"
-	"strings"
+import "github.com/smtpspec/smtpspec/internal/result"
+
+// The outcome types live in internal/result, outside the Ginkgo glue, so
+// that the reports can read them without importing Ginkgo.
+type (
+	// Verdict is the outcome of one spec.
+	Verdict = result.Verdict
+	// Finding is one observation that makes a spec something other than
+	// a PASS.
+	Finding = result.Finding
+	// VerdictRecord is the value of the EntryVerdict report entry.
+	VerdictRecord = result.VerdictRecord
+	// CodeCounts counts the reply codes each command produced.
+	CodeCounts = result.CodeCounts
 )
 
-// Verdict is the outcome of one spec.
-type Verdict string
-
-// Verdicts, after Autobahn and Http11Probe.
+// Verdicts.
 const (
-	Pass          Verdict = "PASS"
-	Fail          Verdict = "FAIL"
-	Warn          Verdict = "WARN"
-	NotApplicable Verdict = "NOT APPLICABLE"
-	Error         Verdict = "ERROR"
-	// NotRun is a spec that has no verdict: the run stopped (interrupt,
-	// --deadline, abort) before it started or while it ran, or it was only
-	// listed (--dry-run).
-	NotRun Verdict = "NOT RUN"
+	Pass          = result.Pass
+	Fail          = result.Fail
+	Warn          = result.Warn
+	NotApplicable = result.NotApplicable
+	Error         = result.Error
+	NotRun        = result.NotRun
 )
 
-// Report entry names the runner and the reports read back.
+// Report entry names.
 const (
-	EntryRequirement = "smtpspec.requirement"
-	EntryVerdict     = "smtpspec.verdict"
-	EntryFinding     = "smtpspec.finding"
-	EntryTranscript  = "smtpspec.transcript"
-	EntryCodes       = "smtpspec.codes"
-	// EntryObservations holds the findings under other rules (the reply
-	// validator's) made while a spec ran.
-	EntryObservations = "smtpspec.observations"
+	EntryRequirement  = result.EntryRequirement
+	EntryVerdict      = result.EntryVerdict
+	EntryFinding      = result.EntryFinding
+	EntryTranscript   = result.EntryTranscript
+	EntryCodes        = result.EntryCodes
+	EntryObservations = result.EntryObservations
 )
-
-// Finding is one observation that makes a spec something other than a PASS:
-// what was sent, what the RFC allows (and where), what came back.
-type Finding struct {
-	Verdict  Verdict `json:"verdict"`
-	Rule     string  `json:"rule"`
-	Cite     string  `json:"cite,omitempty"`
-	Sent     string  `json:"sent,omitempty"`
-	Expected string  `json:"expected,omitempty"`
-	Actual   string  `json:"actual,omitempty"`
-	Detail   string  `json:"detail,omitempty"`
-}
-
-// String renders the finding the way failures print it.
-func (f Finding) String() string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s %s", f.Verdict, f.Rule)
-	if f.Cite != "" {
-		fmt.Fprintf(&sb, " (%s)", f.Cite)
-	}
-	if f.Detail != "" {
-		fmt.Fprintf(&sb, "\n  %s", f.Detail)
-	}
-	if f.Sent != "" {
-		fmt.Fprintf(&sb, "\n  Sent:     %s", f.Sent)
-	}
-	if f.Expected != "" {
-		fmt.Fprintf(&sb, "\n  Expected: %s", f.Expected)
-	}
-	if f.Actual != "" {
-		fmt.Fprintf(&sb, "\n  Actual:   %s", f.Actual)
-	}
-	return sb.String()
-}
-
-// VerdictRecord is the value of the EntryVerdict report entry.
-type VerdictRecord struct {
-	Verdict  Verdict   `json:"verdict"`
-	Reason   string    `json:"reason,omitempty"`
-	Findings []Finding `json:"findings,omitempty"`
-}
