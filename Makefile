@@ -5,7 +5,7 @@ OUT     ?= out
 TARGET  ?=
 ARGS    ?=
 
-.PHONY: all build run test unit lint bench clean
+.PHONY: all build run test unit lint bench faults-full clean
 
 all: build
 
@@ -31,6 +31,12 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+
+# The self-test matrix's full cross-product: every reference-server fault
+# against the whole suite (make test runs each fault against its feature's
+# specs and the specs it declares).
+faults-full:
+	SMTPSPEC_MATRIX_FULL=1 $(GO) test -count=1 -timeout 60m -run TestMatrix ./selftest/
 
 # Wall time of full runs against the embedded server, and the per-spec
 # overhead; then serial and --parallel 4 wall times against the embedded

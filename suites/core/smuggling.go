@@ -81,52 +81,30 @@ func smuggleProbe(t *framework.T, id, variant string) {
 	endOfDataProbe(t, s, payload)
 }
 
+// smuggleRow is one end-of-data look-alike of the smuggling table.
+func smuggleRow(id, name, lookalike string) framework.Row[string] {
+	return framework.Row[string]{
+		Req:  framework.Requirement{ID: id, Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox}},
+		Text: "does not end the data at " + name + " followed by a smuggled transaction",
+		Data: lookalike,
+	}
+}
+
 var _ = ginkgo.Describe("SMTP smuggling", func() {
-	// RFC 5321 §4.1.1.4: <LF>.<LF> is not the end of the data, so commands
-	// after it are not run.
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-LF-DOT-LF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <LF>.<LF> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-LF-DOT-LF", "\n.\n")
-	})
-
-	// RFC 5321 §2.3.8, §4.1.1.4: a bare LF does not end a line, so
-	// <LF>.<CRLF> is not the end of the data (CVE-2023-51764/5/6).
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-LF-DOT-CRLF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <LF>.<CRLF> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-LF-DOT-CRLF", "\n.\r\n")
-	})
-
-	// RFC 5321 §2.3.8, §4.1.1.4: <CRLF>.<LF> is not the end of the data.
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CRLF-DOT-LF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <CRLF>.<LF> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-CRLF-DOT-LF", "\r\n.\n")
-	})
-
-	// RFC 5321 §2.3.8: a bare CR is not a line ending, so <CR>.<CR> is not
-	// the end of the data.
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CR-DOT-CR", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <CR>.<CR> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-CR-DOT-CR", "\r.\r")
-	})
-
-	// RFC 5321 §2.3.8: <CR>.<CRLF> is not the end of the data.
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CR-DOT-CRLF", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <CR>.<CRLF> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-CR-DOT-CRLF", "\r.\r\n")
-	})
-
-	// RFC 5321 §2.3.8: <CRLF>.<CR> followed by a byte other than LF is not
-	// the end of the data.
-	framework.It(framework.Requirement{
-		ID: "SEC-SMUG-CRLF-DOT-CR", Commands: []string{"DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-	}, "does not end the data at <CRLF>.<CR> followed by a smuggled transaction", func(t *framework.T) {
-		smuggleProbe(t, "SEC-SMUG-CRLF-DOT-CR", "\r\n.\r")
-	})
+	// RFC 5321 §2.3.8, §4.1.1.4: only <CRLF>.<CRLF> ends the mail data; a
+	// bare CR or LF is not a line ending, so none of these look-alikes ends
+	// it, and the transaction smuggled after one is never run
+	// (CVE-2023-51764/5/6 for <LF>.<CRLF>).
+	framework.Table("end-of-data look-alikes:",
+		func(t *framework.T, lookalike string) { smuggleProbe(t, t.Req.ID, lookalike) },
+		smuggleRow("SEC-SMUG-LF-DOT-LF", "<LF>.<LF>", "\n.\n"),
+		smuggleRow("SEC-SMUG-LF-DOT-CRLF", "<LF>.<CRLF>", "\n.\r\n"),
+		smuggleRow("SEC-SMUG-CRLF-DOT-LF", "<CRLF>.<LF>", "\r\n.\n"),
+		smuggleRow("SEC-SMUG-CR-DOT-CR", "<CR>.<CR>", "\r.\r"),
+		smuggleRow("SEC-SMUG-CR-DOT-CRLF", "<CR>.<CRLF>", "\r.\r\n"),
+		// <CRLF>.<CR> followed by a byte other than LF.
+		smuggleRow("SEC-SMUG-CRLF-DOT-CR", "<CRLF>.<CR>", "\r\n.\r"),
+	)
 
 	// RFC 5321 §4.5.3.1.6, §4.5.3.1.9: a data line far over the 1000-octet
 	// limit may be refused, but the server handles it: one reply, no crash,
