@@ -58,19 +58,21 @@ func TestFalseEODReplyDelay(t *testing.T) {
 			s := start(t, Config{Faults: []string{sc.fault}, FalseEODReplyDelay: delay})
 			c := open(t, s)
 			c.run(steps(ehlo, mailOK, rcptOK, dataGo))
+			sent := time.Now()
 			c.send(sc.payload)
 			// The reply to the cut-short message, then the one to the
-			// smuggled command, each delayed on its own.
-			atLeast(t, "the reply to the cut-short message", timed(func() {
-				if r := c.reply(); r != queued {
-					t.Fatalf("reply to the message %q, want %q", r, queued)
-				}
-			}), delay)
-			atLeast(t, "the reply to the smuggled command", timed(func() {
-				if r := c.reply(); !strings.HasPrefix(r, "250 ") {
-					t.Fatalf("reply to the smuggled command %q, want 250", r)
-				}
-			}), delay)
+			// smuggled command, each delayed on its own: the second comes
+			// at least two delays after the payload was sent (measured from
+			// the send, as the server starts each delay after it has read
+			// or written, never before).
+			if r := c.reply(); r != queued {
+				t.Fatalf("reply to the message %q, want %q", r, queued)
+			}
+			atLeast(t, "the reply to the cut-short message", time.Since(sent), delay)
+			if r := c.reply(); !strings.HasPrefix(r, "250 ") {
+				t.Fatalf("reply to the smuggled command %q, want 250", r)
+			}
+			atLeast(t, "the reply to the smuggled command", time.Since(sent), 2*delay)
 			// Every later reply of the session is delayed too.
 			c.send("RSET\r\n")
 			atLeast(t, "the reply to RSET", timed(func() { c.reply() }), delay)
