@@ -169,7 +169,7 @@ func TestMatrix(t *testing.T) {
 			if id == f.Spec || v == base[id] || v == string(framework.NotRun) {
 				continue
 			}
-			if slices.Contains(f.Also, id) {
+			if slices.Contains(f.Also, id) || f.BreaksSetup && (v == string(framework.Error) || v == string(framework.NotApplicable)) {
 				declared = append(declared, fmt.Sprintf("%s %s→%s", id, base[id], v))
 				continue
 			}

@@ -17,9 +17,9 @@ var faultDomain255 = newFault("RFC5321-4.5.3.1.2-domain-255",
 
 var (
 	faultEhloSupported = newFault("RFC5321-2.2.1-ehlo-supported",
-		"answers EHLO client.example.net with 502, as a server without EHLO")
+		"answers every EHLO with 502, as a server without EHLO").breaksSessionSetup()
 	faultHeloSupported = newFault("RFC5321-2.2.1-helo-supported",
-		"answers HELO client.example.net with 500 (command unrecognized)")
+		"answers every HELO with 500 (command unrecognized)").breaksSessionSetup()
 	faultHeloExtended = newFault("RFC5321-3.2-helo-not-extended",
 		"answers HELO sent as the first command of a session with the EHLO keyword list")
 	faultEhloFirstLine = newFault("RFC5321-4.1.1.1-ehlo-first-line",
@@ -70,9 +70,9 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 	case arg == "" && verb == "EHLO" && s.has(faultEhloArg),
 		arg == "" && verb == "HELO" && s.has(faultHeloArg):
 		return "553 5.5.4 " + verb + " parameter missing", true
-	case verb == "EHLO" && strings.EqualFold(name, "client.example.net") && s.has(faultEhloSupported):
+	case verb == "EHLO" && s.has(faultEhloSupported):
 		return "502 5.5.1 EHLO not implemented", true
-	case verb == "HELO" && strings.EqualFold(name, "client.example.net") && s.has(faultHeloSupported):
+	case verb == "HELO" && s.has(faultHeloSupported):
 		return "500 5.5.1 Command unrecognized", true
 	case verb == "HELO" && name == "[192.0.2.1]" && s.has(faultHelloCodes):
 		return "252 2.0.0 Hello", true

@@ -216,6 +216,11 @@ type Fault struct {
 	Mode Mode
 	// Also lists the other specs whose verdict the fault may change.
 	Also []string
+	// BreaksSetup: the fault breaks a step most sessions take (EHLO, say),
+	// so any other spec may become ERROR or NOT APPLICABLE under it (it
+	// cannot test its own requirement); none may become FAIL or WARN
+	// unless listed in Also.
+	BreaksSetup bool
 }
 
 // Server is a running reference server.
@@ -251,6 +256,7 @@ type fault struct {
 	description string
 	mode        Mode
 	also        []string
+	breaksSetup bool
 }
 
 // may declares the other specs the fault legitimately changes, because
@@ -258,6 +264,14 @@ type fault struct {
 // not pick one spec); the self-test matrix allows exactly those.
 func (f *fault) may(ids ...string) *fault {
 	f.also = append(f.also, ids...)
+	return f
+}
+
+// breaksSessionSetup declares that the fault breaks a step most sessions take, so that
+// any spec may become inconclusive (ERROR or NOT APPLICABLE) under it; the
+// self-test matrix allows that, and only that, outside the may set.
+func (f *fault) breaksSessionSetup() *fault {
+	f.breaksSetup = true
 	return f
 }
 
@@ -297,7 +311,7 @@ func newRefuseFault(id, description string) *fault {
 func Faults() []Fault {
 	out := make([]Fault, 0, len(faultRegistry))
 	for _, f := range faultRegistry {
-		out = append(out, Fault{ID: f.id, Spec: f.spec, Description: f.description, Mode: f.mode, Also: f.also})
+		out = append(out, Fault{ID: f.id, Spec: f.spec, Description: f.description, Mode: f.mode, Also: f.also, BreaksSetup: f.breaksSetup})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

@@ -13,9 +13,6 @@ import (
 
 // Stimuli of the EHLO and HELO specs.
 const (
-	// clientName is the catalogue's EHLO/HELO name for the "supported"
-	// specs; the others give the configured --helo.
-	clientName = "client.example.net"
 	// literalV4 and literalV6 are address literals from the documentation
 	// ranges (RFC 5737, RFC 3849).
 	literalV4 = "[192.0.2.1]"
@@ -55,7 +52,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		ID: "RFC5321-2.2.1-ehlo-supported", Commands: []string{"EHLO"},
 	}, "answers EHLO with 250", func(t *framework.T) {
 		s := t.Dial()
-		r := s.Cmd("EHLO " + clientName)
+		r := s.Cmd("EHLO " + t.Cfg.Helo)
 		helloSupported(t, s, r, "RFC 5321 §2.2.1, §4.5.1: EHLO must be implemented")
 	})
 
@@ -64,7 +61,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		ID: "RFC5321-2.2.1-helo-supported", Commands: []string{"HELO"},
 	}, "answers HELO with 250", func(t *framework.T) {
 		s := t.Dial()
-		r := s.Cmd("HELO " + clientName)
+		r := s.Cmd("HELO " + t.Cfg.Helo)
 		helloSupported(t, s, r, "RFC 5321 §2.2.1, §4.1.1.1: HELO must be accepted")
 	})
 
@@ -293,6 +290,7 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		s := t.Dial()
 		for _, lit := range []string{literalV4, literalV6} {
 			r := s.Cmd("EHLO " + lit)
+			t.Unimplemented(s, r)
 			f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "250 (RFC 5321 §4.1.3: an address literal is a valid EHLO argument)"}
 			switch r.Code {

@@ -340,6 +340,8 @@ func (t *T) Expect(s *Session, r Reply, e Expectation) {
 		// refusal (rate limit, greylisting): policy, which says nothing
 		// about the requirement, unless the spec names the code itself.
 		t.policy(r)
+	case r.Code == 500 || r.Code == 502:
+		t.Unimplemented(s, r)
 	}
 	if e.Warn.Has(r.Code) {
 		t.Warnf(Finding{Sent: s.LastSent(), Expected: e.expected(), Actual: r.String(),
@@ -347,6 +349,27 @@ func (t *T) Expect(s *Session, r Reply, e Expectation) {
 		return
 	}
 	t.Violation(Finding{Sent: s.LastSent(), Expected: e.expected(), Actual: r.String()})
+}
+
+// Unimplemented ends the spec with ERROR when r, the reply to the last
+// command on s, is a 500 or 502 to EHLO or HELO and the server does not
+// recognise or implement that command at all: a fresh session's plain
+// "<verb> <--helo>" gets 500 or 502 too. Expect calls it; specs that judge replies themselves call it before
+// they judge.
+// Then the 502 says nothing about the requirement on the argument; that the
+// command is missing is RFC5321-2.2.1-ehlo-supported's (or helo-supported's)
+// verdict. When the plain command is accepted, it returns and the 502 is
+// judged as the spec's reply.
+func (t *T) Unimplemented(s *Session, r Reply) {
+	verb := s.verb
+	if (r.Code != 500 && r.Code != 502) || (verb != "EHLO" && verb != "HELO") {
+		return
+	}
+	probe := t.Dial()
+	plain := probe.Cmd(verb + " " + t.Cfg.Helo)
+	if plain.Code == 500 || plain.Code == 502 {
+		t.Errorf("the server does not implement %s (%d to %q as well), so the requirement on its argument cannot be tested; RFC5321-2.2.1-%s-supported judges that: %s", verb, plain.Code, verb+" "+t.Cfg.Helo, strings.ToLower(verb), r)
+	}
 }
 
 func (e Expectation) expected() string {
