@@ -76,8 +76,7 @@ func addrReply(code, addr, text string) string {
 	return line
 }
 
-// Faults of MAIL (RFC 5321 §3.3, §4.1.1.2, §4.1.2, §4.1.4). Each triggers
-// only on the stimulus of its own spec.
+// Faults of MAIL (RFC 5321 §3.3, §4.1.1.2, §4.1.2, §4.1.4).
 var (
 	faultMailAccept = newFault("RFC5321-3.3-mail-accept-250",
 		"answers 503 (send EHLO first) to MAIL FROM:<...> after HELO: it serves mail only to EHLO sessions")
@@ -114,7 +113,7 @@ var (
 	faultMailCodes = newFault("RFC5321-4.3.2-mail-codes",
 		"answers MAIL TO:<...> (wrong keyword) with 504, a code RFC 5321 §4.3.2 does not list for MAIL")
 	faultTransactionOrder = newFault("RFC5321-4.1.4-transaction-order",
-		"answers 503 to MAIL right after a RCPT refused as out of sequence (the bad sequence corrupted the state)")
+		"once it has answered a 503 in the session, answers every MAIL with 503 (a refused bad sequence corrupts its state)")
 	faultPath256 = newFault("RFC5321-4.5.3.1.3-path-256",
 		"refuses a reverse-path of 256 octets or more (domain under 250) with 501 (too long)")
 )
@@ -129,15 +128,15 @@ func (s *session) cmdMail(arg string) error {
 		return s.reply("503 5.5.1 Send HELO/EHLO first") // §4.1.1.1
 	}
 	if s.inTx {
-		if len(s.rcpts) == 0 && s.prev == "MAIL" && s.has(faultNestedMail) {
+		if len(s.rcpts) == 0 && s.has(faultNestedMail) {
 			return s.reply("502 5.5.1 Nested MAIL command")
 		}
-		if len(s.rcpts) > 0 && s.prev == "RCPT" && s.has(faultMailAfterRcpt) {
+		if len(s.rcpts) > 0 && s.has(faultMailAfterRcpt) {
 			return s.reply("502 5.5.1 Nested MAIL command")
 		}
 		return s.reply("503 5.5.1 Nested MAIL command") // §4.1.4
 	}
-	if s.prev == "RCPT" && s.has(faultTransactionOrder) {
+	if s.saw["503"] && s.has(faultTransactionOrder) {
 		return s.reply("503 5.5.1 Bad sequence of commands")
 	}
 	if s.prev == "HELO" && s.has(faultMailAccept) {
