@@ -46,17 +46,21 @@ var (
 // Faults of VRFY, EXPN and HELP.
 var (
 	faultVrfyMinSet = newFault("RFC5321-4.5.1-vrfy-in-minimum-set",
-		"answers VRFY postmaster right after EHLO with 500 (command unrecognized)")
+		"answers every VRFY with 500 (command unrecognized), as a server without VRFY").
+		may("RFC5321-3.5.2-vrfy-mailbox-form", "RFC5321-7.3-vrfy-disabled-252") // their VRFY is unrecognised too: NOT APPLICABLE
 	faultVrfyFalse250 = newVariantFault("RFC5321-7.3-vrfy-disabled-252", "false-250",
 		"answers VRFY of any mailbox in its own domain with 250, existing or not (RCPT still refuses unknown users): a 250 without verification")
 	faultVrfyDisabled = newFault("RFC5321-7.3-vrfy-disabled-252",
-		"refuses every VRFY <address> that follows another VRFY with 550, as a disabled VRFY, instead of 252")
+		"refuses every VRFY <address> with 550, as a disabled VRFY, instead of 252").
+		may("RFC5321-7.3-vrfy-not-always-550") // 550 for every VRFY breaks that too
 	faultVrfyAlways550 = newFault("RFC5321-7.3-vrfy-not-always-550",
-		"answers VRFY <address> of an existing mailbox right after EHLO with 550")
+		"answers every VRFY <address> of an existing mailbox with 550").
+		may("RFC5321-7.3-vrfy-disabled-252") // it sees the same 550
 	faultVrfyForm = newFault("RFC5321-3.5.2-vrfy-mailbox-form",
-		"answers VRFY local@domain of an existing mailbox right after EHLO with 250 and the bare local part, no mailbox")
+		"answers every VRFY local@domain of an existing mailbox with 250 and the bare local part, no mailbox")
 	faultVrfyFullAddress = newFault("RFC5321-3.5.1-vrfy-full-address",
-		"answers VRFY local@domain (no angle brackets) that follows another VRFY with 501")
+		"answers every VRFY local@domain (no angle brackets) with 501").
+		may("RFC5321-3.5.2-vrfy-mailbox-form") // its VRFY local@domain is refused: NOT APPLICABLE
 	faultVrfyArg = newFault("RFC5321-4.1.1.6-vrfy-arg-required",
 		"answers VRFY without an argument with 250")
 	faultVrfyState = newFault("RFC5321-4.1.1.6-vrfy-no-state-change",
@@ -66,7 +70,7 @@ var (
 	faultVrfyCodes = newFault("RFC5321-4.3.2-vrfy-expn-codes",
 		"answers VRFY of an unknown user name (no domain) with 554, a code outside the §4.3.2 table for VRFY")
 	faultExpnListed = newFault("RFC5321-3.5.2-expn-listed",
-		"expands EXPN right after EHLO (250) without listing EXPN in EHLO")
+		"expands every EXPN (250) without listing EXPN in EHLO")
 	faultExpnState = newFault("RFC5321-4.1.1.7-expn-no-state-change",
 		"drops the mail transaction on EXPN")
 	faultHelp = newFault("RFC5321-4.1.1.8-help",
@@ -187,16 +191,16 @@ func (s *session) cmdVrfy(arg string) error {
 		return s.reply("501 5.5.4 Syntax: VRFY address")
 	case s.helo == "" && s.has(faultVrfyPreEhlo):
 		return s.reply("503 5.5.1 Send HELO/EHLO first")
-	case s.prev == "EHLO" && strings.EqualFold(arg, "postmaster") && s.has(faultVrfyMinSet):
+	case s.has(faultVrfyMinSet):
 		return s.reply("500 5.5.1 Command unrecognized")
 	case s.inTx && s.has(faultVrfyState):
 		s.resetTx()
 	}
 	angle, full := strings.HasPrefix(arg, "<"), !strings.HasPrefix(arg, "<") && strings.Contains(arg, "@")
 	switch {
-	case angle && s.prev == "VRFY" && s.has(faultVrfyDisabled):
+	case angle && s.has(faultVrfyDisabled):
 		return s.reply("550 5.7.1 VRFY refused")
-	case full && s.prev == "VRFY" && s.has(faultVrfyFullAddress):
+	case full && s.has(faultVrfyFullAddress):
 		return s.reply("501 5.5.4 Give a user name, not an address")
 	}
 	var local, domain string
@@ -233,9 +237,9 @@ func (s *session) cmdVrfy(arg string) error {
 		local = "postmaster"
 	}
 	switch {
-	case angle && s.prev == "EHLO" && s.has(faultVrfyAlways550):
+	case angle && s.has(faultVrfyAlways550):
 		return s.reply("550 5.1.1 User unknown")
-	case full && s.prev == "EHLO" && s.has(faultVrfyForm):
+	case full && s.has(faultVrfyForm):
 		return s.reply("250 " + local)
 	}
 	// §3.5.2: the reply names the mailbox as local-part@domain.
@@ -246,7 +250,7 @@ func (s *session) cmdVrfy(arg string) error {
 // advertised (RFC 5321 §3.5.2, §4.2.4).
 func (s *session) cmdExpn(string) error {
 	switch {
-	case s.prev == "EHLO" && s.has(faultExpnListed):
+	case s.has(faultExpnListed):
 		// It expands the list: EXPN is supported, yet not listed.
 		return s.replyLines("250", []string{"2.1.5 Alice <alice@" + s.cfg.Domain + ">"})
 	case s.inTx && s.has(faultExpnState):
