@@ -16,15 +16,17 @@ var faultQuitNoClose = newFault("RFC5321-4.1.1.10-quit-221-close",
 // stimulus, told apart by the command before it (session.prev) or the state.
 var (
 	faultRset250 = newFault("RFC5321-4.1.1.5-rset-250",
-		"answers RSET right after a finished message with 503 instead of 250")
+		"answers RSET with no transaction open (after a message, after EHLO) with 503 instead of 250").
+		may("RFC5321-3.3-data-without-mail", "RFC5321-4.1.1.5-rset-keeps-greeting", "RFC5321-4.3.2-mail-codes", // their RSET set-up step fails: ERROR
+			"RFC5321-4.1.4-rset-before-ehlo") // its RSET, before EHLO, gets the same 503
 	faultRsetDiscards = newFault("RFC5321-4.1.1.5-rset-discards",
 		"answers RSET with 250 but keeps the sender and recipients when recipients were given")
 	faultRsetNoClose = newFault("RFC5321-4.1.1.5-rset-no-close",
 		"closes the connection, without a reply, at the 6th RSET in a row")
 	faultRsetKeepsGreeting = newFault("RFC5321-4.1.1.5-rset-keeps-greeting",
-		"forgets the EHLO/HELO identity on a RSET right after EHLO/HELO, so MAIL then gets 503")
+		"forgets the EHLO/HELO identity on every RSET outside a transaction, so MAIL then gets 503")
 	faultRsetBeforeEhlo = newFault("RFC5321-4.1.4-rset-before-ehlo",
-		"answers RSET as the first command of a session with 503")
+		"answers RSET before EHLO/HELO with 503")
 	faultRsetArgs = newFault("RFC5321-4.1.1-rset-args-501",
 		"ignores an argument to RSET and answers 250")
 	faultNoop250 = newFault("RFC5321-4.1.1.9-noop-250",
@@ -97,13 +99,13 @@ func (s *session) cmdRset(arg string) error {
 	switch {
 	case arg != "" && !s.has(faultRsetArgs):
 		return s.reply("501 5.5.4 Syntax: RSET") // §4.1.1
-	case s.prev == "" && s.has(faultRsetBeforeEhlo):
+	case s.helo == "" && s.has(faultRsetBeforeEhlo):
 		return s.reply("503 5.5.1 Send HELO/EHLO first")
-	case s.prev == "DATA-END" && s.has(faultRset250):
+	case !s.inTx && s.has(faultRset250):
 		return s.reply("503 5.5.1 No transaction to reset")
 	case len(s.rcpts) > 0 && s.has(faultRsetDiscards):
 		return s.reply("250 2.0.0 Ok")
-	case (s.prev == "EHLO" || s.prev == "HELO") && !s.inTx && s.has(faultRsetKeepsGreeting):
+	case !s.inTx && s.has(faultRsetKeepsGreeting):
 		s.helo = ""
 	}
 	s.resetTx()

@@ -61,33 +61,34 @@ var _ = ginkgo.Describe("RSET", func() {
 	// RFC 5321 §4.1.1.5: RSET never makes the server close the connection.
 	framework.It(framework.Requirement{
 		ID: "RFC5321-4.1.1.5-rset-no-close", Commands: []string{"RSET"},
-	}, "answers 25 RSETs with 250 and keeps the connection open", func(t *framework.T) {
+	}, "keeps the connection open through 25 RSETs", func(t *framework.T) {
+		// Only the close is judged here: which code RSET gets is
+		// RFC5321-4.1.1.5-rset-250's requirement.
 		s := t.Greeted()
 		for i := 1; i <= 25; i++ {
 			r, err := s.Try("RSET")
-			if err != nil || r.Code == 421 || (i > nonMailDefence && r.Class() == 5) {
-				f := framework.Finding{Sent: s.LastSent(), Expected: "250, and the connection open (RFC 5321 §4.1.1.5: the receiver MUST NOT close the connection as the result of a RSET)",
-					Actual: r.String(), Detail: fmt.Sprintf("the server refused or ended the session at RSET number %d (%v)", i, err)}
-				if i > nonMailDefence {
-					// RFC 5321 §7.8: after many commands that send no mail a
-					// server may refuse them or end the session to defend
-					// itself (Exim's smtp_accept_max_nonmail answers 554
-					// "Too many nonmail commands"): tolerated, not the RSET's
-					// doing.
-					f.Detail += fmt.Sprintf(" (after more than %d commands without mail: a defence RFC 5321 §7.8 tolerates)", nonMailDefence)
-					t.Warnf(f)
-					return
-				}
-				t.Violation(f)
+			if err == nil && r.Code != 421 {
+				t.Checked()
+				continue
 			}
-			t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.5: RSET gets 250"})
+			f := framework.Finding{Sent: s.LastSent(), Expected: "a reply, and the connection open (RFC 5321 §4.1.1.5: the receiver MUST NOT close the connection as the result of a RSET)",
+				Actual: r.String(), Detail: fmt.Sprintf("the server ended the session at RSET number %d (%v)", i, err)}
+			if i > nonMailDefence {
+				// RFC 5321 §7.8: after many commands that send no mail a
+				// server may end the session to defend itself (Exim's
+				// smtp_accept_max_nonmail answers 554 "Too many nonmail
+				// commands" and closes): tolerated, not the RSET's doing.
+				f.Detail += fmt.Sprintf(" (after more than %d commands without mail: a defence RFC 5321 §7.8 tolerates)", nonMailDefence)
+				t.Warnf(f)
+				return
+			}
+			t.Violation(f)
 		}
-		r, err := s.Try("NOOP")
-		if err != nil {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "250 (the connection stays open after RSET, RFC 5321 §4.1.1.5)",
+		if _, err := s.Try("NOOP"); err != nil {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Expected: "a reply (the connection stays open after RSET, RFC 5321 §4.1.1.5)",
 				Actual: err.Error(), Detail: "the connection did not survive 25 RSETs"})
 		}
-		t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: NOOP gets 250"})
+		t.Checked()
 	})
 
 	// RFC 5321 §4.1.1.5: RSET aborts only the mail transaction; the EHLO
