@@ -21,7 +21,7 @@ var (
 	faultHeloSupported = newFault("RFC5321-2.2.1-helo-supported",
 		"answers every HELO with 500 (command unrecognized)").breaksSessionSetup()
 	faultHeloExtended = newFault("RFC5321-3.2-helo-not-extended",
-		"answers HELO sent as the first command of a session with the EHLO keyword list")
+		"answers every HELO with the EHLO keyword list")
 	faultEhloFirstLine = newFault("RFC5321-4.1.1.1-ehlo-first-line",
 		"starts the EHLO reply with \"250-Hello, <name>\" instead of its own domain")
 	faultEhloLineSyntax = newFault("RFC5321-4.1.1.1-ehlo-line-syntax",
@@ -152,7 +152,7 @@ func (s *session) cmdHelo(arg string) error {
 		s.resetTx()
 	}
 	s.helo, s.freshHelo = name, true
-	if s.prev == "" && s.has(faultHeloExtended) {
+	if s.has(faultHeloExtended) {
 		return s.replyLines("250", s.ehloLines(name))
 	}
 	return s.reply("250 " + s.cfg.Hostname)

@@ -36,7 +36,7 @@ var (
 	faultNoopState = newFault("RFC5321-4.1.1.9-noop-no-state-change",
 		"drops the transaction on a NOOP between MAIL and the first RCPT")
 	faultNoopBeforeEhlo = newFault("RFC5321-4.1.4-noop-before-ehlo",
-		"answers NOOP, without argument, as the first command of a session with 503")
+		"answers NOOP before EHLO/HELO with 503")
 	faultQuitAnyTime = newFault("RFC5321-4.1.1.10-quit-any-time",
 		"answers QUIT inside an open mail transaction with 503 (RSET first)")
 	faultQuitArgs = newFault("RFC5321-4.1.1-quit-args-501",
@@ -145,7 +145,7 @@ func (s *session) cmdNoop(arg string) error {
 	switch {
 	case strings.Contains(arg, " ") && s.has(faultNoopArg):
 		return s.reply("501 5.5.4 Syntax: NOOP")
-	case arg == "" && s.prev == "" && s.has(faultNoopBeforeEhlo):
+	case s.helo == "" && s.has(faultNoopBeforeEhlo):
 		return s.reply("503 5.5.1 Send HELO/EHLO first")
 	case len(s.rcpts) > 0 && s.has(faultNoop250):
 		return s.reply("503 5.5.1 Bad sequence of commands")
