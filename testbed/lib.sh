@@ -267,3 +267,52 @@ runs_binary() {
 	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
 	[[ -z "$exe" || "$exe" == "$2" ]]
 }
+
+# ------------------------------------------------------------------------
+# STARTTLS and AUTH of the test beds. Every instance gets a self-signed
+# certificate and one AUTH user with a random password, both kept in its
+# state directory (made once, kept across restarts).
+
+# The AUTH user of every test bed (a user of the served domain).
+TEST_USER=smtpspec@example.test
+
+# make_cert HOST [GROUP]: a self-signed certificate for HOST (subject CN and
+# subjectAltName) in $STATE/tls/cert.pem, its RSA key in $STATE/tls/key.pem
+# (mode 0600, or 0640 with group GROUP for a server that reads the key after
+# dropping root). Made with `openssl req -x509` when missing.
+make_cert() {
+	local host="$1" group="${2:-}" dir="$STATE/tls"
+	command -v openssl >/dev/null 2>&1 || install_pkgs openssl
+	mkdir -p -m 755 "$dir"
+	if ! [[ -s "$dir/key.pem" && -s "$dir/cert.pem" ]] ||
+		[[ "$(openssl x509 -noout -subject -in "$dir/cert.pem" 2>/dev/null)" != *"CN = $host" ]]; then
+		rm -f "$dir/key.pem" "$dir/cert.pem"
+		(umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$host" \
+			-addext "subjectAltName=DNS:$host" -keyout "$dir/key.pem" -out "$dir/cert.pem") \
+			>"$STATE/openssl.log" 2>&1 || die "openssl req failed (see $STATE/openssl.log)"
+		chmod 644 "$dir/cert.pem"
+	fi
+	if [[ -n "$group" ]]; then
+		chown "root:$group" "$dir/key.pem"
+		chmod 640 "$dir/key.pem"
+	else
+		chmod 600 "$dir/key.pem"
+	fi
+	TLS_CERT="$dir/cert.pem"
+	TLS_KEY="$dir/key.pem"
+}
+
+# make_password: the password of $TEST_USER in $STATE/password (32 hex
+# digits from `openssl rand`, no newline, mode 0600), made when missing;
+# sets PASSWORD. Scripts never print it.
+make_password() {
+	local f="$STATE/password"
+	command -v openssl >/dev/null 2>&1 || install_pkgs openssl
+	if ! [[ "$(cat "$f" 2>/dev/null)" =~ ^[0-9a-f]{32}$ ]]; then
+		rm -f "$f" "$f.tmp"
+		(umask 077 && printf '%s' "$(openssl rand -hex 16)" >"$f.tmp") || die "cannot write $f"
+		mv -f "$f.tmp" "$f"
+	fi
+	chmod 600 "$f"
+	PASSWORD="$(cat "$f")"
+}
