@@ -11,7 +11,8 @@
 # `dovecot -F -c STATE/etc/dovecot.conf` with its own base_dir and log.
 #
 # State lives in ${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}/dovecot:
-#   etc/          dovecot.conf, passwd (passwd-file), cert.pem/key.pem (self-signed)
+#   etc/          dovecot.conf, passwd (passwd-file)
+#   tls/          cert.pem, key.pem (self-signed)   password  the AUTH user's password
 #   run/          base_dir (sockets)     log/dovecot.log   the instance's log
 #   netns/        resolv.conf, nsswitch.conf, hosts bind-mounted for the daemon
 #   dovecot.pid   PID of the master      daemon.log        its stdout/stderr
@@ -82,14 +83,13 @@ echo "$PORT" >"$STATE/port"
 # ---------------------------------------------------------------- config
 mkdir -p "$STATE/etc" "$STATE/run" "$STATE/log" "$STATE/home"
 chown nobody:nogroup "$STATE/home"
-if ! [[ -s "$STATE/etc/key.pem" ]]; then
-	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$HOST" \
-		-addext "subjectAltName=DNS:$HOST" -keyout "$STATE/etc/key.pem" \
-		-out "$STATE/etc/cert.pem" >"$STATE/openssl.log" 2>&1 ||
-		die "openssl req failed (see $STATE/openssl.log)"
-	chmod 600 "$STATE/etc/key.pem"
-fi
-printf 'alice@example.test:{PLAIN}wonderland\nbob@example.test:{PLAIN}wonderland\n' >"$STATE/etc/passwd"
+# STARTTLS: the self-signed certificate (read by the master, as root).
+# AUTH: the passdb holds $TEST_USER besides alice and bob.
+make_cert "$HOST"
+make_password
+rm -f "$STATE/etc/cert.pem" "$STATE/etc/key.pem" # where earlier versions kept them
+(umask 077 && printf 'alice@example.test:{PLAIN}wonderland\nbob@example.test:{PLAIN}wonderland\n%s:{PLAIN}%s\n' \
+	"$TEST_USER" "$PASSWORD" >"$STATE/etc/passwd")
 chown root:dovecot "$STATE/etc/passwd"
 chmod 640 "$STATE/etc/passwd"
 cat >"$CONF" <<CONF
@@ -103,8 +103,8 @@ listen = 127.0.0.1
 hostname = $HOST
 log_path = $STATE/log/dovecot.log
 ssl = yes
-ssl_cert = <$STATE/etc/cert.pem
-ssl_key = <$STATE/etc/key.pem
+ssl_cert = <$TLS_CERT
+ssl_key = <$TLS_KEY
 auth_mechanisms = plain login
 passdb {
   driver = passwd-file
