@@ -37,7 +37,11 @@ port_open() {
 pid_alive() {
 	[[ "${1:-}" =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]] || return 1
-	[[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+	# Its state, from /proc (readable by anyone): not a zombie, and not gone
+	# meanwhile (an exiting process can be reaped between the two looks).
+	local st
+	st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+	[[ -n "$st" && "$st" != Z ]]
 }
 
 # read_pidfile: print the PID recorded in $PIDFILE, if it holds one.
@@ -223,9 +227,13 @@ stop_daemon() {
 	if daemon_alive "$pid"; then
 		echo "$TESTBED_NAME testbed: warning: daemon (pid $pid) ignored SIGTERM for 5 s; killing its process group" >&2
 		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
+		# On a busy machine a killed process can take a while to be gone.
+		for _ in $(seq 1 100); do
+			daemon_alive "$pid" || break
+			sleep 0.1
+		done
 	fi
-	daemon_alive "$pid" && die "could not stop the daemon (pid $pid)"
+	daemon_alive "$pid" && die "could not stop the daemon (pid $pid; state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo '?'))"
 	if [[ -n "$port" ]]; then
 		for _ in $(seq 1 50); do
 			port_open "$port" || break
