@@ -181,6 +181,13 @@ start_daemon() {
 	DAEMON_PID=$!
 }
 
+# redact_auth: copy stdin to stdout with the initial response of every AUTH
+# command replaced (servers such as qpsmtpd and inbucket log the commands
+# they get, and a log's tail is shown when a start fails).
+redact_auth() {
+	sed -E 's/(AUTH[[:space:]]+[A-Za-z0-9_-]+)[[:space:]]+[^[:space:]]+/\1 <redacted>/g'
+}
+
 # wait_greeting PID PORT TIMEOUT LOGFILE...: wait until a 220 greeting can be
 # read on PORT; fail (showing the logs' tails) if PID exits or TIMEOUT
 # seconds pass.
@@ -194,7 +201,7 @@ wait_greeting() {
 		fi
 		if ! pid_alive "$pid" || ((SECONDS >= deadline)); then
 			for f in "$@"; do
-				[[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 20 "$f" >&2; }
+				[[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 20 "$f" | redact_auth >&2; }
 			done
 			pid_alive "$pid" || { rm -f "$PIDFILE"; die "the daemon (pid $pid) exited before answering on 127.0.0.1:$port"; }
 			die "no 220 greeting on 127.0.0.1:$port within ${timeout}s (pid $pid still running; stop it with $(dirname "$0")/stop.sh)"
