@@ -291,13 +291,23 @@ runs_binary() {
 # The AUTH user of every test bed (a user of the served domain).
 TEST_USER=smtpspec@example.test
 
+# need_openssl: install openssl when missing (as root with apt-get), or
+# exit 2 (cannot run here).
+need_openssl() {
+	command -v openssl >/dev/null 2>&1 && return 0
+	if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+		cannot_run "openssl (for the STARTTLS certificate and the AUTH password) is not installed and installing it needs root and apt-get"
+	fi
+	install_pkgs openssl
+}
+
 # make_cert HOST [GROUP]: a self-signed certificate for HOST (subject CN and
 # subjectAltName) in $STATE/tls/cert.pem, its RSA key in $STATE/tls/key.pem
 # (mode 0600, or 0640 with group GROUP for a server that reads the key after
 # dropping root). Made with `openssl req -x509` when missing.
 make_cert() {
 	local host="$1" group="${2:-}" dir="$STATE/tls"
-	command -v openssl >/dev/null 2>&1 || install_pkgs openssl
+	need_openssl
 	mkdir -p -m 755 "$dir"
 	if ! [[ -s "$dir/key.pem" && -s "$dir/cert.pem" ]] ||
 		[[ "$(openssl x509 -noout -subject -in "$dir/cert.pem" 2>/dev/null)" != *"CN = $host" ]]; then
@@ -322,7 +332,7 @@ make_cert() {
 # sets PASSWORD. Scripts never print it.
 make_password() {
 	local f="$STATE/password"
-	command -v openssl >/dev/null 2>&1 || install_pkgs openssl
+	need_openssl
 	if ! [[ "$(cat "$f" 2>/dev/null)" =~ ^[0-9a-f]{32}$ ]]; then
 		rm -f "$f" "$f.tmp"
 		(umask 077 && printf '%s' "$(openssl rand -hex 16)" >"$f.tmp") || die "cannot write $f"
