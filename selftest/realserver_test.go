@@ -8,9 +8,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+// testUser is the AUTH user every test bed creates (testbed/lib.sh
+// TEST_USER); its password is random, in the instance's state directory.
+const testUser = "smtpspec@example.test"
 
 // realServer is a real SMTP server instance, started on loopback by the
 // project's own test-bed script (testbed/NAME/start.sh).
@@ -25,6 +30,42 @@ type realServer struct {
 	// noMailbox: run without --mailbox (the server takes no mail from the
 	// suite without AUTH, so the preflight would stop a run with one).
 	noMailbox bool
+
+	// STARTTLS and AUTH as the test bed configures them (testbed/README.md;
+	// TestRealServerTLSAuth checks them).
+	tls          bool     // STARTTLS offered, with a self-signed certificate in STATE/tls/cert.pem
+	tlsName      string   // the certificate's subject CN and DNS name (the server's host name)
+	auth         bool     // AUTH offered, and authUser's password accepted
+	authUser     string   // the AUTH user
+	passwordFile string   // the file holding authUser's password, relative to the state directory
+	authPlain    bool     // AUTH is also offered before STARTTLS (false: only under TLS)
+	authMechs    []string // the mechanisms EHLO lists after STARTTLS
+	// anyPassword: the server accepts any credentials (inbucket, a test
+	// server), so a wrong password is not refused.
+	anyPassword bool
+}
+
+// stateDir is the instance's state directory (dir: the test beds'
+// directory, testbedDir()).
+func (rs realServer) stateDir(dir string) string { return filepath.Join(dir, rs.instance) }
+
+// passwordPath is the file holding the AUTH user's password.
+func (rs realServer) passwordPath(dir string) string {
+	return filepath.Join(rs.stateDir(dir), rs.passwordFile)
+}
+
+// certPath is the instance's self-signed certificate (PEM).
+func (rs realServer) certPath(dir string) string {
+	return filepath.Join(rs.stateDir(dir), "tls", "cert.pem")
+}
+
+// authArgs are the smtpspec arguments that give a run the instance's
+// credentials (dir: the test beds' directory, testbedDir()):
+// --auth-user USER --auth-password-file FILE once the runner has them.
+func (rs realServer) authArgs(dir string) []string {
+	// enabled by the lead once --auth-user exists
+	_ = dir
+	return nil
 }
 
 // realServers are the real-server instances the tests run the suite
@@ -32,33 +73,51 @@ type realServer struct {
 var realServers = map[string]realServer{
 	"postfix": {instance: "postfix", start: "testbed/postfix/start.sh", stop: "testbed/postfix/stop.sh",
 		portEnv: "SMTPSPEC_POSTFIX_PORT", port: "2525",
-		env: []string{"SMTPSPEC_POSTFIX_INSTANCE=postfix", "SMTPSPEC_POSTFIX_MAIN_CF_EXTRA="}},
+		env: []string{"SMTPSPEC_POSTFIX_INSTANCE=postfix", "SMTPSPEC_POSTFIX_MAIN_CF_EXTRA="},
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN", "CRAM-MD5"}},
 	// A second Postfix with smtpd_forbid_bare_newline = yes, the fix for
 	// CVE-2023-51764: the end-of-data specs that fail on the stock
 	// configuration pass here, which shows they judge the behaviour, not
 	// the server.
 	"postfix-hardened": {instance: "postfix-hardened", start: "testbed/postfix/start.sh", stop: "testbed/postfix/stop.sh",
 		portEnv: "SMTPSPEC_POSTFIX_HARDENED_PORT", port: "2526",
-		env: []string{"SMTPSPEC_POSTFIX_INSTANCE=postfix-hardened", "SMTPSPEC_POSTFIX_MAIN_CF_EXTRA=smtpd_forbid_bare_newline = yes"}},
+		env: []string{"SMTPSPEC_POSTFIX_INSTANCE=postfix-hardened", "SMTPSPEC_POSTFIX_MAIN_CF_EXTRA=smtpd_forbid_bare_newline = yes"},
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN", "CRAM-MD5"}},
 	"chasquid": {instance: "chasquid", start: "testbed/chasquid/start.sh", stop: "testbed/chasquid/stop.sh",
-		portEnv: "SMTPSPEC_CHASQUID_PORT", port: "2527"},
+		portEnv: "SMTPSPEC_CHASQUID_PORT", port: "2527",
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authMechs: []string{"PLAIN"}},
 	"qpsmtpd": {instance: "qpsmtpd", start: "testbed/qpsmtpd/start.sh", stop: "testbed/qpsmtpd/stop.sh",
-		portEnv: "SMTPSPEC_QPSMTPD_PORT", port: "2528"},
+		portEnv: "SMTPSPEC_QPSMTPD_PORT", port: "2528",
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN", "CRAM-MD5"}},
 	"inbucket": {instance: "inbucket", start: "testbed/inbucket/start.sh", stop: "testbed/inbucket/stop.sh",
-		portEnv: "SMTPSPEC_INBUCKET_PORT", port: "2529"},
+		portEnv: "SMTPSPEC_INBUCKET_PORT", port: "2529",
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN"}, anyPassword: true},
 	"gosmtp": {instance: "gosmtp", start: "testbed/gosmtp/start.sh", stop: "testbed/gosmtp/stop.sh",
-		portEnv: "SMTPSPEC_GOSMTP_PORT", port: "2530"},
+		portEnv: "SMTPSPEC_GOSMTP_PORT", port: "2530",
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authMechs: []string{"PLAIN"}},
 	"aiosmtpd": {instance: "aiosmtpd", start: "testbed/aiosmtpd/start.sh", stop: "testbed/aiosmtpd/stop.sh",
-		portEnv: "SMTPSPEC_AIOSMTPD_PORT", port: "2531"},
+		portEnv: "SMTPSPEC_AIOSMTPD_PORT", port: "2531",
+		tls: true, tlsName: "aiosmtpd.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authMechs: []string{"PLAIN", "LOGIN"}},
 	// Dovecot's submission server requires AUTH: without it every
 	// transaction is refused with 530, a policy that is no violation. With
 	// --mailbox the preflight stops the run (exit 2: AUTH required), so the
 	// suite runs without one: the specs that need a mailbox are NOT
 	// APPLICABLE, and those that meet the 530 are NOT APPLICABLE too.
 	"dovecot": {instance: "dovecot", start: "testbed/dovecot/start.sh", stop: "testbed/dovecot/stop.sh",
-		portEnv: "SMTPSPEC_DOVECOT_PORT", port: "2533", noMailbox: true},
+		portEnv: "SMTPSPEC_DOVECOT_PORT", port: "2533", noMailbox: true,
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN"}},
 	"exim": {instance: "exim", start: "testbed/exim/start.sh", stop: "testbed/exim/stop.sh",
-		portEnv: "SMTPSPEC_EXIM_PORT", port: "2532"},
+		portEnv: "SMTPSPEC_EXIM_PORT", port: "2532",
+		tls: true, tlsName: "mail.example.test", auth: true, authUser: testUser, passwordFile: "password",
+		authPlain: true, authMechs: []string{"PLAIN", "LOGIN", "CRAM-MD5"}},
 }
 
 // Each test runs one instance; they run side by side (t.Parallel, distinct
@@ -109,6 +168,7 @@ func testRealServer(t *testing.T, s realServer) {
 	if !s.noMailbox {
 		args = append(args, "--mailbox", "alice@example.test")
 	}
+	args = append(args, s.authArgs(testbedDir())...)
 	res := runSuite(t, append(args, s.args...)...)
 	if len(res.Report.Results) == 0 {
 		t.Fatalf("no results against %s; exit %d\n%s\n%s", s.instance, res.Code, res.Stdout, res.Stderr)
@@ -145,27 +205,69 @@ func testRealServer(t *testing.T, s realServer) {
 	}
 }
 
-// startRealServer runs the test bed's start script. Exit status 2 means the
-// server cannot be run on this machine (no root, no apt-get): the test says
-// so and is skipped. Any other failure fails the test.
+// instanceUsers counts, per instance, the tests using it: the first starts
+// the test bed, the last stops it (TestRealServerTLSAuth's subtests and the
+// pinned-verdict tests share the instances; the per-instance lock keeps a
+// start and a stop from interleaving).
+var instanceUsers = struct {
+	sync.Mutex
+	m map[string]*instanceUse
+}{m: map[string]*instanceUse{}}
+
+type instanceUse struct {
+	sync.Mutex
+	n int
+}
+
+func useOf(instance string) *instanceUse {
+	instanceUsers.Lock()
+	defer instanceUsers.Unlock()
+	u := instanceUsers.m[instance]
+	if u == nil {
+		u = &instanceUse{}
+		instanceUsers.m[instance] = u
+	}
+	return u
+}
+
+// startRealServer runs the test bed's start script unless another test of
+// this process has the instance running already, and stops it when the last
+// test using it ends. Exit status 2 means the server cannot be run on this
+// machine (no root, no apt-get): the test says so and is skipped. Any other
+// failure fails the test.
 func startRealServer(t *testing.T, s realServer, port string) string {
 	t.Helper()
 	root := repoRoot(t)
 	env := append(os.Environ(), s.env...)
-	cmd := exec.Command(filepath.Join(root, s.start), port)
-	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 {
-		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		note(t, "%s real-server test NOT RUN: %s", s.instance, lines[len(lines)-1])
-		t.SkipNow()
-	}
-	if err != nil {
-		t.Fatalf("starting %s with %s: %v\n%s", s.instance, s.start, err, out.String())
-	}
+	u := useOf(s.instance)
+	func() {
+		u.Lock()
+		defer u.Unlock()
+		if u.n > 0 {
+			u.n++
+			return
+		}
+		cmd := exec.Command(filepath.Join(root, s.start), port)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 {
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			note(t, "%s real-server test NOT RUN: %s", s.instance, lines[len(lines)-1])
+			t.SkipNow()
+		}
+		if err != nil {
+			t.Fatalf("starting %s with %s: %v\n%s", s.instance, s.start, err, out.String())
+		}
+		u.n++
+	}()
 	t.Cleanup(func() {
+		u.Lock()
+		defer u.Unlock()
+		if u.n--; u.n > 0 {
+			return
+		}
 		stop := exec.Command(filepath.Join(root, s.stop))
 		stop.Env = env
 		if b, err := stop.CombinedOutput(); err != nil {

@@ -37,7 +37,11 @@ port_open() {
 pid_alive() {
 	[[ "${1:-}" =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]] || return 1
-	[[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+	# Its state, from /proc (readable by anyone): not a zombie, and not gone
+	# meanwhile (an exiting process can be reaped between the two looks).
+	local st
+	st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+	[[ -n "$st" && "$st" != Z ]]
 }
 
 # read_pidfile: print the PID recorded in $PIDFILE, if it holds one.
@@ -177,6 +181,13 @@ start_daemon() {
 	DAEMON_PID=$!
 }
 
+# redact_auth: copy stdin to stdout with the initial response of every AUTH
+# command replaced (servers such as qpsmtpd and inbucket log the commands
+# they get, and a log's tail is shown when a start fails).
+redact_auth() {
+	sed -E 's/(AUTH[[:space:]]+[A-Za-z0-9_-]+)[[:space:]]+[^[:space:]]+/\1 <redacted>/g'
+}
+
 # wait_greeting PID PORT TIMEOUT LOGFILE...: wait until a 220 greeting can be
 # read on PORT; fail (showing the logs' tails) if PID exits or TIMEOUT
 # seconds pass.
@@ -190,7 +201,7 @@ wait_greeting() {
 		fi
 		if ! pid_alive "$pid" || ((SECONDS >= deadline)); then
 			for f in "$@"; do
-				[[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 20 "$f" >&2; }
+				[[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 20 "$f" | redact_auth >&2; }
 			done
 			pid_alive "$pid" || { rm -f "$PIDFILE"; die "the daemon (pid $pid) exited before answering on 127.0.0.1:$port"; }
 			die "no 220 greeting on 127.0.0.1:$port within ${timeout}s (pid $pid still running; stop it with $(dirname "$0")/stop.sh)"
@@ -223,9 +234,13 @@ stop_daemon() {
 	if daemon_alive "$pid"; then
 		echo "$TESTBED_NAME testbed: warning: daemon (pid $pid) ignored SIGTERM for 5 s; killing its process group" >&2
 		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
+		# On a busy machine a killed process can take a while to be gone.
+		for _ in $(seq 1 100); do
+			daemon_alive "$pid" || break
+			sleep 0.1
+		done
 	fi
-	daemon_alive "$pid" && die "could not stop the daemon (pid $pid)"
+	daemon_alive "$pid" && die "could not stop the daemon (pid $pid; state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo '?'))"
 	if [[ -n "$port" ]]; then
 		for _ in $(seq 1 50); do
 			port_open "$port" || break
@@ -266,4 +281,63 @@ runs_binary() {
 	local exe
 	exe="$(readlink "/proc/$1/exe" 2>/dev/null || true)"
 	[[ -z "$exe" || "$exe" == "$2" ]]
+}
+
+# ------------------------------------------------------------------------
+# STARTTLS and AUTH of the test beds. Every instance gets a self-signed
+# certificate and one AUTH user with a random password, both kept in its
+# state directory (made once, kept across restarts).
+
+# The AUTH user of every test bed (a user of the served domain).
+TEST_USER=smtpspec@example.test
+
+# need_openssl: install openssl when missing (as root with apt-get), or
+# exit 2 (cannot run here).
+need_openssl() {
+	command -v openssl >/dev/null 2>&1 && return 0
+	if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+		cannot_run "openssl (for the STARTTLS certificate and the AUTH password) is not installed and installing it needs root and apt-get"
+	fi
+	install_pkgs openssl
+}
+
+# make_cert HOST [GROUP]: a self-signed certificate for HOST (subject CN and
+# subjectAltName) in $STATE/tls/cert.pem, its RSA key in $STATE/tls/key.pem
+# (mode 0600, or 0640 with group GROUP for a server that reads the key after
+# dropping root). Made with `openssl req -x509` when missing.
+make_cert() {
+	local host="$1" group="${2:-}" dir="$STATE/tls"
+	need_openssl
+	mkdir -p -m 755 "$dir"
+	if ! [[ -s "$dir/key.pem" && -s "$dir/cert.pem" ]] ||
+		[[ "$(openssl x509 -noout -subject -in "$dir/cert.pem" 2>/dev/null)" != *"CN = $host" ]]; then
+		rm -f "$dir/key.pem" "$dir/cert.pem"
+		(umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$host" \
+			-addext "subjectAltName=DNS:$host" -keyout "$dir/key.pem" -out "$dir/cert.pem") \
+			>"$STATE/openssl.log" 2>&1 || die "openssl req failed (see $STATE/openssl.log)"
+		chmod 644 "$dir/cert.pem"
+	fi
+	if [[ -n "$group" ]]; then
+		chown "root:$group" "$dir/key.pem"
+		chmod 640 "$dir/key.pem"
+	else
+		chmod 600 "$dir/key.pem"
+	fi
+	TLS_CERT="$dir/cert.pem"
+	TLS_KEY="$dir/key.pem"
+}
+
+# make_password: the password of $TEST_USER in $STATE/password (32 hex
+# digits from `openssl rand`, no newline, mode 0600), made when missing;
+# sets PASSWORD. Scripts never print it.
+make_password() {
+	local f="$STATE/password"
+	need_openssl
+	if ! [[ "$(cat "$f" 2>/dev/null)" =~ ^[0-9a-f]{32}$ ]]; then
+		rm -f "$f" "$f.tmp"
+		(umask 077 && printf '%s' "$(openssl rand -hex 16)" >"$f.tmp") || die "cannot write $f"
+		mv -f "$f.tmp" "$f"
+	fi
+	chmod 600 "$f"
+	PASSWORD="$(cat "$f")"
 }

@@ -13,7 +13,8 @@ if ! [[ "$PORT" =~ ^[0-9]+$ ]] || (( PORT < 1 || PORT > 65535 )); then
 	exit 1
 fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
-STATE="${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}/aiosmtpd"
+STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/aiosmtpd"
+APT_LOG="$STATE/apt.log"
 PIDFILE="$STATE/aiosmtpd.pid"
 PY=/usr/bin/python3
 TESTBED_NAME=aiosmtpd
@@ -55,7 +56,11 @@ fi
 if greets "$PORT"; then
 	die "127.0.0.1:$PORT is already in use by another program; pick another port: $0 PORT"
 fi
-setsid "$PY" "$HERE/server.py" "$PORT" >"$STATE/server.log" 2>&1 < /dev/null &
+# STARTTLS with a self-signed certificate, AUTH with one user (server.py).
+make_cert aiosmtpd.example.test
+make_password
+setsid "$PY" "$HERE/server.py" "$PORT" "$TLS_CERT" "$TLS_KEY" "$TEST_USER" "$STATE/password" \
+	>"$STATE/server.log" 2>&1 </dev/null &
 echo $! >"$PIDFILE"
 for _ in $(seq 1 100); do
 	if greets "$PORT"; then

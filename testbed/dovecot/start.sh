@@ -11,7 +11,8 @@
 # `dovecot -F -c STATE/etc/dovecot.conf` with its own base_dir and log.
 #
 # State lives in ${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}/dovecot:
-#   etc/          dovecot.conf, passwd (passwd-file), cert.pem/key.pem (self-signed)
+#   etc/          dovecot.conf, passwd (passwd-file)
+#   tls/          cert.pem, key.pem (self-signed)   password  the AUTH user's password
 #   run/          base_dir (sockets)     log/dovecot.log   the instance's log
 #   netns/        resolv.conf, nsswitch.conf, hosts bind-mounted for the daemon
 #   dovecot.pid   PID of the master      daemon.log        its stdout/stderr
@@ -72,24 +73,27 @@ if ! [[ -x "$DOVECOT" && -x /usr/lib/dovecot/submission ]]; then
 	[[ -e "$policy" ]] && grep -q 'smtpspec testbed/dovecot' "$policy" && rm -f "$policy"
 	trap - EXIT
 fi
+# The relay server (relay.py) runs on aiosmtpd.
+install_pkgs python3-aiosmtpd
 getent passwd dovecot >/dev/null && getent passwd dovenull >/dev/null ||
 	die "the users dovecot and dovenull are missing (made by dovecot-core's postinst)"
 
 rm -f "$PIDFILE"
 port_open "$PORT" && die "127.0.0.1:$PORT is already in use by another program; pick another port: $0 PORT"
 echo "$PORT" >"$STATE/port"
+RELAY_PORT="${SMTPSPEC_DOVECOT_RELAY_PORT:-$((PORT + 10000))}"
+check_port "$RELAY_PORT"
 
 # ---------------------------------------------------------------- config
 mkdir -p "$STATE/etc" "$STATE/run" "$STATE/log" "$STATE/home"
 chown nobody:nogroup "$STATE/home"
-if ! [[ -s "$STATE/etc/key.pem" ]]; then
-	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$HOST" \
-		-addext "subjectAltName=DNS:$HOST" -keyout "$STATE/etc/key.pem" \
-		-out "$STATE/etc/cert.pem" >"$STATE/openssl.log" 2>&1 ||
-		die "openssl req failed (see $STATE/openssl.log)"
-	chmod 600 "$STATE/etc/key.pem"
-fi
-printf 'alice@example.test:{PLAIN}wonderland\nbob@example.test:{PLAIN}wonderland\n' >"$STATE/etc/passwd"
+# STARTTLS: the self-signed certificate (read by the master, as root).
+# AUTH: the passdb holds $TEST_USER besides alice and bob.
+make_cert "$HOST"
+make_password
+rm -f "$STATE/etc/cert.pem" "$STATE/etc/key.pem" # where earlier versions kept them
+(umask 077 && printf 'alice@example.test:{PLAIN}wonderland\nbob@example.test:{PLAIN}wonderland\n%s:{PLAIN}%s\n' \
+	"$TEST_USER" "$PASSWORD" >"$STATE/etc/passwd")
 chown root:dovecot "$STATE/etc/passwd"
 chmod 640 "$STATE/etc/passwd"
 cat >"$CONF" <<CONF
@@ -103,8 +107,8 @@ listen = 127.0.0.1
 hostname = $HOST
 log_path = $STATE/log/dovecot.log
 ssl = yes
-ssl_cert = <$STATE/etc/cert.pem
-ssl_key = <$STATE/etc/key.pem
+ssl_cert = <$TLS_CERT
+ssl_key = <$TLS_KEY
 auth_mechanisms = plain login
 passdb {
   driver = passwd-file
@@ -116,10 +120,10 @@ userdb {
 }
 # The submission service opens the user's mail storage (for BURL).
 mail_location = maildir:~/Maildir
-# Submission relays accepted mail to this SMTP server; nothing listens on
-# port 9, so nothing can leave (after AUTH, MAIL gets a temporary failure).
+# Submission relays each authenticated session to this SMTP server: the test
+# bed's relay.py, which drops every message (nothing can leave).
 submission_relay_host = 127.0.0.1
-submission_relay_port = 9
+submission_relay_port = $RELAY_PORT
 service submission-login {
   inet_listener submission {
     address = 127.0.0.1
@@ -133,6 +137,16 @@ CONF
 "$DOVECOT" -c "$CONF" -n >"$STATE/check.log" 2>&1 || { cat "$STATE/check.log" >&2; die "$CONF is not valid"; }
 
 # ---------------------------------------------------------------- start
+# The relay server first (a leftover of an earlier start stopped by its PID).
+p="$(read_pidfile_of "$STATE/relay.pid")"
+if pid_alive "$p" && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF relay.py; then
+	kill -TERM "$p" 2>/dev/null || true
+	sleep 0.2
+fi
+port_open "$RELAY_PORT" && die "127.0.0.1:$RELAY_PORT (the relay server's port) is already in use by another program"
+setsid python3 "$(cd "$(dirname "$0")" && pwd)/relay.py" "$RELAY_PORT" >"$STATE/relay.log" 2>&1 </dev/null 9>&- &
+echo $! >"$STATE/relay.pid"
+wait_greeting "$(cat "$STATE/relay.pid")" "$RELAY_PORT" 30 "$STATE/relay.log"
 make_netns "$STATE/netns" "$HOST"
 start_daemon "$STATE/netns" "$HOST" "$LOG" "$DOVECOT" -F -c "$CONF"
 echo "$DAEMON_PID" >"$PIDFILE"

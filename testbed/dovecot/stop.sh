@@ -13,3 +13,9 @@ daemon_alive() {
 	[[ ! -r "/proc/$1/cmdline" ]] || tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "-c $CONF"
 }
 stop_daemon "$(cat "$STATE/port" 2>/dev/null || true)"
+# The relay server of the test bed (relay.py), by its PID.
+p="$(read_pidfile_of "$STATE/relay.pid")"
+if pid_alive "$p" && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF relay.py; then
+	kill -TERM "$p" 2>/dev/null || true
+fi
+rm -f "$STATE/relay.pid"

@@ -5,26 +5,22 @@
 // The domain example.test has the mailboxes alice and bob; postmaster (bare
 // or in the domain, any case) is alice; other users get 550 at RCPT and
 // other domains are refused as relaying (550), also after AUTH (it relays
-// nothing). Accepted messages are read and dropped. STARTTLS uses a
-// self-signed certificate made at start-up; AUTH PLAIN (alice/wonderland)
-// is offered only under TLS (the library's default). Everything else is the
-// library's defaults.
+// nothing). Accepted messages are read and dropped. STARTTLS uses the
+// certificate and key given (start.sh makes a self-signed one); AUTH PLAIN
+// (the mechanism go-sasl has a server for) accepts one user, whose password
+// is read from a file, and is offered only under TLS (the library's
+// default). Everything else is the library's defaults.
 //
-// Usage: gosmtp -addr 127.0.0.1:PORT
+// Usage: gosmtp -addr 127.0.0.1:PORT -cert FILE -key FILE -user USER -password-file FILE
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
+	"crypto/subtle"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"flag"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"os"
 	"os/signal"
@@ -43,11 +39,15 @@ const (
 
 var mailboxes = map[string]bool{"alice": true, "bob": true, "postmaster": true}
 
-type backend struct{}
+// backend holds the one AUTH user and its password.
+type backend struct{ user, password string }
 
-func (backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{}, nil }
+func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
 
-type session struct{ authed bool }
+type session struct {
+	b      backend
+	authed bool
+}
 
 func (s *session) Reset()                                    {}
 func (s *session) Logout() error                             { return nil }
@@ -62,7 +62,9 @@ func (s *session) plain(mech string) (sasl.Server, error) {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
 	return sasl.NewPlainServer(func(identity, username, password string) error {
-		if (identity != "" && identity != username) || username != "alice" || password != "wonderland" {
+		userOK := subtle.ConstantTimeCompare([]byte(username), []byte(s.b.user)) == 1
+		passOK := subtle.ConstantTimeCompare([]byte(password), []byte(s.b.password)) == 1
+		if (identity != "" && identity != username) || !userOK || !passOK {
 			return smtp.ErrAuthFailed
 		}
 		s.authed = true
@@ -88,40 +90,26 @@ func rcpt(to string) error {
 	return nil
 }
 
-// selfSigned makes a certificate for hostname, valid for a day.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: hostname},
-		DNSNames:     []string{hostname},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
-}
-
 func main() {
 	addr := flag.String("addr", "127.0.0.1:2530", "listen address (loopback only)")
+	certFile := flag.String("cert", "", "PEM certificate for STARTTLS")
+	keyFile := flag.String("key", "", "PEM private key for STARTTLS")
+	user := flag.String("user", "", "the AUTH user")
+	passwordFile := flag.String("password-file", "", "file holding the AUTH user's password")
 	flag.Parse()
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil || !net.ParseIP(host).IsLoopback() {
 		log.Fatalf("gosmtp: -addr must be a loopback address with a port: %q", *addr)
 	}
-	cert, err := selfSigned()
+	cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
 	if err != nil {
 		log.Fatalf("gosmtp: certificate: %v", err)
 	}
-	s := smtp.NewServer(backend{})
+	pw, err := os.ReadFile(*passwordFile)
+	if err != nil || *user == "" || strings.TrimSpace(string(pw)) == "" {
+		log.Fatalf("gosmtp: -user and a non-empty -password-file are required (%v)", err)
+	}
+	s := smtp.NewServer(backend{user: *user, password: strings.TrimSpace(string(pw))})
 	s.Addr = *addr
 	s.Domain = hostname
 	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}

@@ -8,6 +8,7 @@
 # State lives in ${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}/gosmtp:
 #   gosmtp       the built binary      gosmtp.pid  its PID
 #   daemon.log   its output            build.log   go build's output
+#   tls/         cert.pem, key.pem (self-signed)    password  the AUTH user's password
 #
 # It needs neither root nor apt-get (it binds a port above 1024 and never
 # looks up a name). Exit codes: 0 running (started now or already), 2 it
@@ -26,6 +27,8 @@ STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/gosmtp
 BIN="$STATE/gosmtp"
 PIDFILE="$STATE/gosmtp.pid"
 LOG="$STATE/daemon.log"
+APT_LOG="$STATE/apt.log"
+HOST=mail.example.test
 
 daemon_alive() { runs_binary "$1" "$BIN"; }
 configured_port() { [[ -r "$STATE/port" ]] && cat "$STATE/port" || true; }
@@ -47,7 +50,11 @@ rm -f "$PIDFILE"
 port_open "$PORT" && die "127.0.0.1:$PORT is already in use by another program; pick another port: $0 PORT"
 echo "$PORT" >"$STATE/port"
 : >"$LOG"
-setsid "$BIN" -addr "127.0.0.1:$PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
+# STARTTLS with a self-signed certificate, AUTH with one user (main.go).
+make_cert "$HOST"
+make_password
+setsid "$BIN" -addr "127.0.0.1:$PORT" -cert "$TLS_CERT" -key "$TLS_KEY" -user "$TEST_USER" \
+	-password-file "$STATE/password" >>"$LOG" 2>&1 </dev/null 9>&- &
 DAEMON_PID=$!
 echo "$DAEMON_PID" >"$PIDFILE"
 wait_greeting "$DAEMON_PID" "$PORT" 30 "$LOG"

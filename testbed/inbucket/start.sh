@@ -34,6 +34,7 @@ STATE="$(realpath -m -- "${SMTPSPEC_TESTBED_DIR:-/tmp/smtpspec-testbed}")/inbuck
 BIN="$STATE/inbucket"
 PIDFILE="$STATE/inbucket.pid"
 LOG="$STATE/daemon.log"
+APT_LOG="$STATE/apt.log"
 
 daemon_alive() { runs_binary "$1" "$BIN"; }
 configured_port() { [[ -r "$STATE/port" ]] && cat "$STATE/port" || true; }
@@ -59,11 +60,17 @@ for p in "$PORT" "$POP3_PORT" "$WEB_PORT"; do
 done
 echo "$PORT" >"$STATE/port"
 : >"$LOG"
+# STARTTLS: inbucket's TLS settings with a self-signed certificate. AUTH:
+# inbucket offers PLAIN and LOGIN and accepts any user and password (it has
+# no setting for them); the user and password file exist so that the test
+# bed looks like the others.
+make_cert mail.example.test
+make_password
 # Settings: listeners on loopback, the HELO domain, the Lua policy, and
 # DefaultAccept=false with AcceptDomains=example.test (so even without the
 # Lua hook nothing for another domain is accepted). Everything else is
 # inbucket's default (memory store, 200 recipients, 10240000-byte messages,
-# 300 s idle timeout, no STARTTLS).
+# 300 s idle timeout), plus STARTTLS.
 (
 	cd "$STATE"
 	export INBUCKET_LOGLEVEL=info \
@@ -71,6 +78,9 @@ echo "$PORT" >"$STATE/port"
 		INBUCKET_SMTP_DOMAIN=mail.example.test \
 		INBUCKET_SMTP_DEFAULTACCEPT=false \
 		INBUCKET_SMTP_ACCEPTDOMAINS=example.test \
+		INBUCKET_SMTP_TLSENABLED=true \
+		INBUCKET_SMTP_TLSCERT="$TLS_CERT" \
+		INBUCKET_SMTP_TLSPRIVKEY="$TLS_KEY" \
 		INBUCKET_POP3_ADDR="127.0.0.1:$POP3_PORT" \
 		INBUCKET_POP3_DOMAIN=mail.example.test \
 		INBUCKET_WEB_ADDR="127.0.0.1:$WEB_PORT" \

@@ -98,12 +98,24 @@ bob@example.test OK recipient ok
 postmaster@example.test OK recipient ok
 MAP
 # (one space between the fields: the plugin splits on single spaces)
+# STARTTLS: the tls plugin with the self-signed certificate (the plugin wants
+# a CA file too: the certificate itself), the key readable by $RUN_USER.
+# AUTH: auth/auth_flat_file (PLAIN, LOGIN, CRAM-MD5) with the user
+# $TEST_USER in flat_auth_pw.
+make_cert "$HOST" "$RUN_USER"
+make_password
+(umask 027 && printf '%s:%s\n' "$TEST_USER" "$PASSWORD" >"$CONF/flat_auth_pw")
+chown "root:$RUN_USER" "$CONF/flat_auth_pw"
+chmod 640 "$CONF/flat_auth_pw"
 # Debian's plugins file, with three changes: the deprecated check_* names
 # replaced by the plugins they wrap, as Debian's README.check_plugins says to
 # (the check_loop wrapper loses loop's max_hops default, so every message
 # would get "552 Too many hops"); rcpt_map before rcpt_ok; the queue plugin in
-# place of the debconf-chosen include.
+# place of the debconf-chosen include; and tls and auth/auth_flat_file, the
+# plugins that give STARTTLS and AUTH (Debian's file has neither).
 cat >"$CONF/plugins" <<PLUGINS
+tls $TLS_CERT $TLS_KEY $TLS_CERT
+auth/auth_flat_file
 earlytalker action log
 relay
 rhsbl
