@@ -2,8 +2,6 @@ package runner
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +13,11 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/refserver"
+	"github.com/smtpspec/smtpspec/internal/version"
 	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/suites"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
-
-// Version is the suite's version, stamped into every report.
-var Version = "0.1.0-dev"
-
-// Embedded reference server defaults: its served domain's first mailbox.
-const embeddedMailbox = "alice@example.test"
 
 // failer is the GinkgoTestingT of an in-process run: Ginkgo calls Fail when
 // the suite fails; the exit code comes from the report instead.
@@ -32,56 +25,79 @@ type failer struct{}
 
 func (failer) Fail() {}
 
-// Main runs the command line and returns the exit code.
+// Main runs the command line and returns the exit code. Every usage error
+// is found before any connection and printed as one line on stderr (exit
+// 2); every run that gets past them writes its reports, including one that
+// ends before any spec ran (exit 3, the report says why).
 func Main(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
-	o, err := Parse(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
+	o, err := Parse(args, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	if o.Version {
-		fmt.Fprintf(stdout, "smtpspec %s\n", Version)
+	switch {
+	case o.Help:
+		printUsage(stdout)
 		return ExitOK
-	}
-	if o.ListFaults {
-		for _, f := range refserver.Faults() {
-			fmt.Fprintf(stdout, "%-50s %-7s %s\n", f.ID, f.Mode, f.Description)
+	case o.Version:
+		fmt.Fprintln(stdout, version.String())
+		return ExitOK
+	case o.ListFaults:
+		listFaults(stdout)
+		return ExitOK
+	case o.PrintConfig:
+		if err := printConfig(stdout, o); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: --print-config: %v\n", err)
+			return ExitUsage
 		}
 		return ExitOK
+	}
+	if o.child.active() {
+		return runChild(o, stderr)
+	}
+	if o.RerunFailed != "" {
+		if len(o.rerun) == 0 {
+			fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: no requirement there was FAIL or ERROR%s: nothing to run\n",
+				o.RerunFailed, map[bool]string{true: " (or WARN, under --strict)"}[o.Strict])
+			return ExitOK
+		}
+		filter := strings.Join(o.rerun, " || ")
+		if o.LabelFilter != "" {
+			filter = "(" + o.LabelFilter + ") && (" + filter + ")"
+		}
+		o.LabelFilter = filter
 	}
 	keep, err := selection(o.LabelFilter, o.Focus, o.Skip)
 	if err != nil {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	cfg := framework.Config{
-		Target: o.Target, Helo: o.Helo, Sender: o.Sender, Mailbox: o.Mailbox,
-		UnknownMailbox: o.UnknownMailbox, ForeignRecipient: o.ForeignRecipient, Strict: o.Strict,
-		ConnectTimeout: o.ConnectTimeout, ReplyTimeout: o.ReplyTimeout, Silence: o.Silence, Verbose: o.Verbose,
+	writes := !o.DryRun || o.set["out"]
+	if writes {
+		// Before anything connects: the reports can be written, and no
+		// report of an earlier run is left behind to be mistaken for
+		// this one's.
+		if err := o.CheckOutputs(); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: %v\n", err)
+			return ExitUsage
+		}
+		if err := removeStale(o.Config); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: %v\n", err)
+			return ExitUsage
+		}
 	}
-	if o.child.active() {
-		return runChild(o, cfg, stderr)
-	}
+	cfg := o.Config
 	target := reports.Target{Address: o.Target}
 	if o.Target == "" {
 		target.Embedded = true
-		if !o.set["mailbox"] {
-			cfg.Mailbox = embeddedMailbox
-		}
-		if !o.set["silence"] {
-			cfg.Silence = embeddedSilence
-		}
 		if o.DryRun {
 			cfg.Target = "(embedded reference server)"
 		} else {
 			srv, err := refserver.Start(embeddedConfig(o.ReferenceFaults))
 			if err != nil {
-				fmt.Fprintf(stderr, "smtpspec: --reference-fault: %v; smtpspec --list-faults lists them\n", strings.TrimSuffix(err.Error(), " (see refserver.Faults for the list)"))
-				return ExitUsage
+				fmt.Fprintf(stderr, "smtpspec: cannot start the embedded reference server: %v\n", err)
+				return ExitUntestable
 			}
 			defer srv.Close()
 			cfg.Target = srv.Addr()
@@ -92,9 +108,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		target.Address = cfg.Target
 	}
+	if len(o.rerun) > 0 {
+		fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: running the %d requirements that were FAIL or ERROR there\n", o.RerunFailed, len(o.rerun))
+	}
+	o.Config = cfg
 	framework.Configure(cfg)
 	r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
-		suite: reports.Suite{Name: "smtpspec", Version: Version, Command: reproduce(args), Strict: o.Strict}}
+		suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
 	if o.DryRun {
 		return r.dryRun()
 	}
@@ -115,16 +135,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case o.Deadline > 0 && time.Since(start) >= o.Deadline:
 		ps = &preflightStop{code: ExitUntestable, greeted: g.Code != 0, msg: fmt.Sprintf("run stopped: deadline passed (--deadline %s)", o.Deadline)}
 	}
-	if ps != nil && !ps.greeted {
-		fmt.Fprintf(stderr, "smtpspec: cannot test %s: %v\n", cfg.Target, ps.msg)
-		return ps.code
+	if g.Code != 0 {
+		target.Greeting = g.String()
 	}
-	target.Greeting = g.String()
 	r.target = target
 	if ps != nil {
-		if ps.code == ExitUsage {
+		switch {
+		case ps.code == ExitUsage:
 			fmt.Fprintf(stderr, "smtpspec: %s\n", ps.msg)
-		} else {
+		default:
 			fmt.Fprintf(stderr, "smtpspec: cannot test %s: %s\n", cfg.Target, ps.msg)
 		}
 		return r.stoppedBeforeStart(ps)
@@ -133,7 +152,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smtpspec: %s refuses service (greeting %s): specs that need a session will be ERROR\n", cfg.Target, g)
 	}
 	if o.Parallel > 1 {
-		return r.parallel(args, cfg)
+		return r.parallel(cfg)
 	}
 	remaining := time.Duration(0)
 	if o.Deadline > 0 {
@@ -147,6 +166,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	gr = prune(gr, keep)
 	stop.annotate(&gr, o.Deadline)
 	return r.finish(gr)
+}
+
+// listFaults prints the embedded reference server's faults, with a header
+// that says what each column is.
+func listFaults(w io.Writer) {
+	fmt.Fprintln(w, "The embedded reference server's faults: switch one on with --reference-fault FAULT (no --target) to see its spec fail.")
+	fmt.Fprintln(w, "FAULT: the requirement ID the fault breaks (/variant when it has several); MODE: how the server greets (normal: 220, refuse: 554);")
+	fmt.Fprintln(w, "WHAT THE SERVER DOES WRONG: the fault's behaviour.")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%-50s %-7s %s\n", "FAULT", "MODE", "WHAT THE SERVER DOES WRONG")
+	for _, f := range refserver.Faults() {
+		fmt.Fprintf(w, "%-50s %-7s %s\n", f.ID, f.Mode, f.Description)
+	}
 }
 
 // run is one invocation's state for the steps after the preflight.
@@ -205,9 +237,10 @@ func (r run) dryRun() int {
 	}
 	report := reports.Build(prune(gr, r.keep), r.suite, r.target)
 	writeListing(r.stdout, report)
-	if r.o.set["out"] {
-		// A dry run writes the listing as report.json only when asked.
-		if err := reports.WriteListing(r.o.Out, report); err != nil {
+	if r.o.set["out"] || r.o.set["json"] {
+		// A dry run writes the listing as report.json only when asked
+		// (the other reports of an earlier run in --out are removed).
+		if err := report.WriteJSON(r.o.Reports.JSON); err != nil {
 			fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 			return ExitUsage
 		}
@@ -235,13 +268,13 @@ func (r run) stoppedBeforeStart(ps *preflightStop) int {
 // exit code.
 func (r run) finish(gr types.Report) int {
 	report := reports.Build(gr, r.suite, r.target)
-	err := reports.WriteAll(r.o.Out, gr, report)
+	written, err := writeReports(r.o.Config, gr, report)
 	report.WriteSummary(r.stdout)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	fmt.Fprintf(r.stdout, "reports: %s/report.json, %s/junit.xml\n", r.o.Out, r.o.Out)
+	fmt.Fprintf(r.stdout, "reports: %s\n", strings.Join(written, ", "))
 	return exitCode(report)
 }
 
@@ -294,4 +327,9 @@ func isTerminal(f *os.File) bool {
 // Run is Main for the process: it exits with Main's code.
 func Run() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// embeddedConfig is the reference server the runner starts without --target.
+func embeddedConfig(faults []string) refserver.Config {
+	return refserver.Config{Addr: "127.0.0.1:0", Faults: faults}
 }
