@@ -275,8 +275,27 @@ func (r run) finish(gr types.Report) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(r.stdout, "reports: %s\n", strings.Join(written, ", "))
+	if r.o.Baseline != "" {
+		if compareBaseline == nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: this build cannot compare reports yet: the exit code is this run's own\n", r.o.Baseline)
+			return exitCode(report)
+		}
+		code, err := compareBaseline(r.o.baseline, report, r.o.Strict, r.stdout)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: %v\n", r.o.Baseline, err)
+			return ExitUsage
+		}
+		return code
+	}
 	return exitCode(report)
 }
+
+// compareBaseline compares this run's report with the --baseline one (its
+// bytes, read before the run), prints the regressions, fixes and known
+// failures to w, and returns the exit code: 1 only when a requirement got
+// worse. nil: this build has no comparison (reports.Compare is wired here
+// when it exists).
+var compareBaseline func(baseline []byte, current reports.Report, strict bool, w io.Writer) (int, error)
 
 // exitCode: 1 if any requirement failed (WARN too, under --strict); else 3
 // if anything could not be tested or the run was cut short; else 0.
