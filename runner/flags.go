@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -402,7 +403,7 @@ func printConfig(w io.Writer, o Options) error {
 	// A report path not given stays "" (its default name in --out), so
 	// that the file can be used with another --out.
 	for name, p := range map[string]*string{"json": &p.Reports.JSON, "junit": &p.Reports.JUnit, "html": &p.Reports.HTML, "markdown": &p.Reports.Markdown} {
-		if !o.set[name] {
+		if *p == "" || *p == filepath.Join(o.Out, defaultReport[name]) {
 			*p = ""
 			comments[name] = "default: " + defaultReport[name] + " in --out"
 		}
