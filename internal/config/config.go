@@ -7,6 +7,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -306,6 +307,27 @@ func (c *Config) LoadPassword(getenv func(string) string) error {
 		c.AuthPassword = getenv(PasswordEnv)
 	}
 	return nil
+}
+
+// TLSClientConfig is the TLS client configuration of the run's sessions:
+// the server name (SNI, and the name verified) is TLSServerName, else the
+// target's host; the certificate is verified only with TLSVerify.
+func (c Config) TLSClientConfig() *tls.Config {
+	name := c.TLSServerName
+	if name == "" {
+		if host, _, err := net.SplitHostPort(c.Target); err == nil {
+			name = host
+		}
+	}
+	return &tls.Config{
+		ServerName: name,
+		// The suite tests servers, many with self-signed certificates;
+		// it verifies only when asked (--tls-verify). It accepts the
+		// TLS versions old servers still offer: the handshake is a
+		// means to reach the SMTP inside, not what is judged.
+		InsecureSkipVerify: !c.TLSVerify,
+		MinVersion:         tls.VersionTLS10,
+	}
 }
 
 // PasswordSource says where the password came from, for --print-config
