@@ -73,7 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	writes := !o.DryRun || o.set["out"]
+	writes := !o.DryRun || o.set["out"] || o.set["json"]
 	if writes {
 		// Before anything connects: the reports can be written, and no
 		// report of an earlier run is left behind to be mistaken for
@@ -96,8 +96,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		} else {
 			srv, err := refserver.Start(embeddedConfig(o.ReferenceFaults))
 			if err != nil {
-				fmt.Fprintf(stderr, "smtpspec: cannot start the embedded reference server: %v\n", err)
-				return ExitUntestable
+				msg := fmt.Sprintf("cannot start the embedded reference server: %v", err)
+				fmt.Fprintf(stderr, "smtpspec: %s\n", msg)
+				r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
+					suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
+				return r.stoppedBeforeStart(&preflightStop{code: ExitUntestable, msg: msg})
 			}
 			defer srv.Close()
 			cfg.Target = srv.Addr()

@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net"
 	"os"
@@ -251,9 +252,16 @@ func TestPrintConfig(t *testing.T) {
 func TestUntestableRunWritesReports(t *testing.T) {
 	out := t.TempDir()
 	stale := staleReports(t, out)
-	res := runCLI(t, "", nil, "--target", closedPort(t), "--connect-timeout", "1s", "--out", out, "--no-color")
+	// No --no-color: stdout is not a terminal, so no colour either.
+	res := runCLI(t, "", nil, "--target", closedPort(t), "--connect-timeout", "1s", "--out", out)
 	if res.Code != 3 {
 		t.Fatalf("exit %d, want 3\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+	if strings.Contains(res.Stdout+res.Stderr, "\x1b[") {
+		t.Errorf("colour codes when stdout is not a terminal:\n%q", res.Stdout+res.Stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(res.Stderr), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "cannot test") {
+		t.Errorf("stderr should be one line saying the target cannot be tested:\n%s", res.Stderr)
 	}
 	rep := readReport(t, filepath.Join(out, "report.json"))
 	if rep.Summary.Outcome != "incomplete" || !strings.Contains(rep.StopReason, "connection refused") || rep.Summary.NotRun == 0 {
@@ -399,5 +407,51 @@ func TestMakeRunPassesExitCode(t *testing.T) {
 	}
 	if code, outp := makeRun("--label-filter " + id); code != 0 {
 		t.Errorf("make run, clean: exit %d, want 0\n%s", code, outp)
+	}
+}
+
+// TestPasswordNeverPrinted: the password given through SMTPSPEC_PASSWORD or
+// --auth-password-file appears in no report file and nothing printed, nor
+// in its base64 forms (AUTH PLAIN's and LOGIN's).
+func TestPasswordNeverPrinted(t *testing.T) {
+	const id, user, secret = "RFC5321-3.3-rcpt-before-mail", "bob", "Pa55-w0rd-6c1e"
+	forms := []string{secret,
+		base64.StdEncoding.EncodeToString([]byte(secret)),
+		base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + secret)),
+		base64.StdEncoding.EncodeToString([]byte(user + "\x00" + user + "\x00" + secret))}
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "password")
+	if err := os.WriteFile(pwFile, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runs := []cliRun{
+		runCLI(t, dir, []string{"SMTPSPEC_PASSWORD=" + secret}, "--auth-user", user, "--label-filter", id, "--out", "env", "--verbose"),
+		runCLI(t, dir, nil, "--auth-user", user, "--auth-password-file", pwFile, "--label-filter", id, "--out", "file", "--parallel", "2", "--verbose"),
+		runCLI(t, dir, []string{"SMTPSPEC_PASSWORD=" + secret}, "--auth-user", user, "--print-config"),
+	}
+	for i, res := range runs {
+		if res.Code != 0 {
+			t.Errorf("run %d: exit %d\n%s%s", i, res.Code, res.Stdout, res.Stderr)
+		}
+		for _, f := range forms {
+			if strings.Contains(res.Stdout+res.Stderr, f) {
+				t.Errorf("run %d printed the password (as %q)", i, f)
+			}
+		}
+	}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path == pwFile {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, f := range forms {
+			if strings.Contains(string(b), f) {
+				t.Errorf("%s holds the password (as %q)", path, f)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
