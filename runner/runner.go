@@ -283,6 +283,11 @@ func (r run) finish(gr types.Report) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(r.stdout, "reports: %s\n", strings.Join(written, ", "))
+	for _, rd := range renderers {
+		if rd.write == nil && r.o.set[strings.TrimPrefix(rd.flag, "--")] {
+			fmt.Fprintf(r.stderr, "smtpspec: %s %s: this build cannot write that report yet: not written\n", rd.flag, rd.path(r.o.Config))
+		}
+	}
 	if r.o.Baseline != "" && !r.noCompare {
 		if compareBaseline == nil {
 			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: this build cannot compare reports yet: the exit code is this run's own\n", r.o.Baseline)
