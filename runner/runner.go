@@ -73,6 +73,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
+	if !o.DryRun {
+		// A run whose filters select nothing would report "0 specs:
+		// pass": that is a usage error, found before any connection.
+		if n := countSelected(o, keep); n == 0 {
+			fmt.Fprintf(stderr, "smtpspec: no spec is selected by %s: smtpspec --dry-run with the same flags lists what they select\n", filterFlags(o))
+			return ExitUsage
+		}
+	}
 	writes := !o.DryRun || o.set["out"] || o.set["json"]
 	if writes {
 		// Before anything connects: the reports can be written, and no
@@ -231,6 +239,45 @@ func runGinkgo(o Options, g ginkgoRun) (types.Report, bool) {
 	suites.OnReport = func(gr types.Report) { report, got = gr, true }
 	ginkgo.RunSpecs(failer{}, suiteDescription, suiteConfig, reporterConfig)
 	return report, got
+}
+
+// countSelected counts the specs the filters select, from Ginkgo's preview
+// of the spec tree (which leaves the suite free to run after it).
+func countSelected(o Options, keep func(types.SpecReport) bool) int {
+	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+	suiteConfig.LabelFilter = o.LabelFilter
+	suiteConfig.FocusStrings = o.Focus
+	suiteConfig.SkipStrings = o.Skip
+	suiteConfig.RandomSeed = 1
+	reporterConfig.NoColor = true
+	n := 0
+	for _, sr := range ginkgo.PreviewSpecs(suiteDescription, suiteConfig, reporterConfig).SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt && keep(sr) {
+			n++
+		}
+	}
+	return n
+}
+
+// filterFlags names the filters in use, for a message.
+func filterFlags(o Options) string {
+	var used []string
+	if o.RerunFailed != "" {
+		used = append(used, "--rerun-failed "+o.RerunFailed+" (requirement IDs no spec has any more)")
+	}
+	if o.LabelFilter != "" && o.RerunFailed == "" {
+		used = append(used, fmt.Sprintf("--label-filter %q", o.LabelFilter))
+	}
+	for _, f := range o.Focus {
+		used = append(used, fmt.Sprintf("--focus %q", f))
+	}
+	for _, f := range o.Skip {
+		used = append(used, fmt.Sprintf("--skip %q", f))
+	}
+	if len(used) == 0 {
+		return "the filters"
+	}
+	return strings.Join(used, " and ")
 }
 
 // dryRun lists the selected specs; with --out it writes the listing too.

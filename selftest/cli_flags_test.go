@@ -121,6 +121,9 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"--baseline", notReport, "--target", target}, []string{"--baseline", "not an smtpspec report.json"}},
 		{[]string{"--rerun-failed", filepath.Join(dir, "missing.json"), "--target", target}, []string{"--rerun-failed", "cannot read"}},
 		{[]string{"stray-argument"}, []string{"stray-argument"}},
+		// Filters that select nothing would report "0 specs: pass".
+		{[]string{"--label-filter", "no-such-label", "--target", target}, []string{"no spec is selected", "--label-filter", "--dry-run"}},
+		{[]string{"--focus", "no spec says this", "--target", target}, []string{"no spec is selected", "--focus"}},
 	}
 	for _, tc := range cases {
 		res := runCLI(t, "", nil, tc.args...)
