@@ -49,8 +49,10 @@ type Options struct {
 	// set is true for settings given on the command line or in the
 	// config file.
 	set map[string]bool
-	// rerun lists the requirement IDs --rerun-failed selects.
-	rerun []string
+	// rerun lists the requirement IDs --rerun-failed selects; Main adds
+	// them to LabelFilter, and keeps the user's own in userLabelFilter.
+	rerun           []string
+	userLabelFilter string
 	// baseline is the --baseline report as read before the run (the run
 	// may replace the file when it is the run's own --json path).
 	baseline []byte

@@ -56,6 +56,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if o.child.active() {
 		return runChild(o, stderr)
 	}
+	o.userLabelFilter = o.LabelFilter
 	if o.RerunFailed != "" {
 		if len(o.rerun) == 0 {
 			fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: no requirement there was FAIL or ERROR%s: nothing to run\n",
@@ -263,10 +264,10 @@ func countSelected(o Options, keep func(types.SpecReport) bool) int {
 func filterFlags(o Options) string {
 	var used []string
 	if o.RerunFailed != "" {
-		used = append(used, "--rerun-failed "+o.RerunFailed+" (requirement IDs no spec has any more)")
+		used = append(used, "--rerun-failed "+o.RerunFailed)
 	}
-	if o.LabelFilter != "" && o.RerunFailed == "" {
-		used = append(used, fmt.Sprintf("--label-filter %q", o.LabelFilter))
+	if o.userLabelFilter != "" {
+		used = append(used, fmt.Sprintf("--label-filter %q", o.userLabelFilter))
 	}
 	for _, f := range o.Focus {
 		used = append(used, fmt.Sprintf("--focus %q", f))
