@@ -4,16 +4,25 @@ BIN     := bin/smtpspec
 OUT     ?= out
 TARGET  ?=
 ARGS    ?=
+# --version prints the commit the binary was built from, and whether the tree
+# had changes (GOFLAGS=-buildvcs=false would hide Go's own VCS stamp).
+COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
+MODIFIED := $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo true)
+LDFLAGS  := -X github.com/smtpspec/smtpspec/internal/version.commit=$(COMMIT) -X github.com/smtpspec/smtpspec/internal/version.modified=$(MODIFIED)
 
 .PHONY: all build run test unit lint bench faults-full clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/smtpspec
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/smtpspec
 
 # make run                      -> the embedded reference server
 # make run TARGET=host:port     -> any server (add ARGS='--mailbox you@example.org ...')
+# The recipe is the binary alone (no pipe, no `|| true`), so its exit code
+# decides: make succeeds only when smtpspec exits 0. GNU make itself exits 2
+# for any failed recipe; its "Error N" line gives smtpspec's code N. For
+# the exit codes themselves (CI), run bin/smtpspec directly.
 run: build
 	./$(BIN) --out $(OUT) $(if $(TARGET),--target $(TARGET)) $(ARGS)
 

@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smtpspec/smtpspec/internal/config"
 	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
@@ -52,7 +52,7 @@ type session struct {
 	err    error
 }
 
-func (r run) parallel(args []string, cfg framework.Config) int {
+func (r run) parallel(cfg config.Config) int {
 	list, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
 	if !ok {
 		fmt.Fprintln(r.stderr, "smtpspec: the suite ended without a report")
@@ -79,7 +79,11 @@ func (r run) parallel(args []string, cfg framework.Config) int {
 	defer os.RemoveAll(dir)
 
 	started := time.Now()
-	base := childArgs(args, r.o, cfg)
+	base, err := childArgs(dir, r.o, cfg)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
+		return ExitUsage
+	}
 	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", specs, n, r.o.Parallel)
 	children, claimDir, err := r.runSessions(self, filepath.Join(dir, "1"), base, n)
 	if err != nil {
@@ -180,6 +184,7 @@ func (r run) runSessions(self, dir string, base []string, n int) ([]*session, st
 			"--internal-claims", claimDir, "--internal-session", strconv.Itoa(c.n),
 			"--internal-ginkgo-json", c.json)
 		c.cmd = exec.Command(self, cargs...)
+		c.cmd.Env = childEnv(r.o.Config)
 		c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.errOut
 		ownProcessGroup(c.cmd)
 		mu.Lock()
@@ -309,13 +314,13 @@ func mergeReports(list types.Report, children []*session, claimedBy func(id stri
 
 // runChild is a --parallel child: a serial run of the specs it claims,
 // without preflight or reports; it writes Ginkgo's report for the parent.
-func runChild(o Options, cfg framework.Config, stderr io.Writer) int {
+func runChild(o Options, stderr io.Writer) int {
 	if o.child.Claims == "" || o.child.Session < 1 {
 		fmt.Fprintln(stderr, "smtpspec: --internal-ginkgo-json needs --internal-claims and --internal-session")
 		return ExitUsage
 	}
 	claims.dir, claims.session = o.child.Claims, o.child.Session
-	framework.Configure(cfg)
+	framework.Configure(o.Config)
 	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: o.LabelFilter, timeout: o.Deadline})
 	if !ok {
 		fmt.Fprintln(stderr, "smtpspec: the suite ended without a report")
@@ -341,50 +346,49 @@ func readGinkgoJSON(path string) *types.Report {
 	return &rs[0]
 }
 
-// childArgs are the user's flags for a child: the parent's own run-level
-// flags are dropped (the target, faults, output, parallelism, deadline),
-// and the child gets the parent's target, with the embedded server's
-// defaults when there was no --target.
-func childArgs(args []string, o Options, cfg framework.Config) []string {
-	drop := map[string]bool{"target": true, "reference-fault": true, "out": true, "parallel": true, "deadline": true,
-		"dry-run": true, "list-faults": true, "version": true, "internal-claims": true, "internal-session": true, "internal-ginkgo-json": true}
-	var probe Options
-	fs := newFlagSet(&probe, io.Discard)
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
-			out = append(out, a)
-			continue
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		f := fs.Lookup(name)
-		takesNext := f != nil && !hasValue && !isBoolFlag(f)
-		if !drop[name] {
-			out = append(out, a)
-		}
-		if takesNext && i+1 < len(args) {
-			i++
-			if !drop[name] {
-				out = append(out, args[i])
-			}
-		}
+// childArgs are the flags of every child: one config file, written into
+// dir, holding the parent's effective settings (its flags and its config
+// file resolved, the embedded server's address and defaults filled in),
+// except the run-level ones the parent keeps: faults, parallelism, the
+// earlier reports, where the reports go. The parent adds the child's own
+// output directory, deadline, claims and session. A label filter a
+// retry adds comes after, on the command line, and overrides the file's.
+// The password is not in the file: the child gets it in its environment
+// (childEnv).
+func childArgs(dir string, o Options, cfg config.Config) ([]string, error) {
+	child := o
+	child.Config = cfg
+	child.ReferenceFaults = nil
+	child.Parallel = 1
+	child.NoColor = true
+	child.RerunFailed, child.Baseline = "", ""
+	child.Reports = config.Reports{}
+	child.AuthPasswordFile = ""
+	var buf bytes.Buffer
+	if err := printConfig(&buf, child); err != nil {
+		return nil, err
 	}
-	out = append(out, "--target", cfg.Target, "--parallel", "1", "--no-color")
-	if o.Target == "" {
-		if !o.set["mailbox"] {
-			out = append(out, "--mailbox", cfg.Mailbox)
-		}
-		if !o.set["silence"] {
-			out = append(out, "--silence", cfg.Silence.String())
-		}
+	path := filepath.Join(dir, "session.yaml")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		return nil, err
 	}
-	return out
+	return []string{"--config", path}, nil
 }
 
-func isBoolFlag(f *flag.Flag) bool {
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
+// childEnv is the children's environment: the parent's, with the AUTH
+// password (from whichever source) in config.PasswordEnv.
+func childEnv(cfg config.Config) []string {
+	env := os.Environ()
+	if cfg.AuthPassword == "" {
+		return env
+	}
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, config.PasswordEnv+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, config.PasswordEnv+"="+cfg.AuthPassword)
 }
 
 func lastLine(s string) string {

@@ -2,13 +2,14 @@ package runner
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/smtpspec/smtpspec/internal/config"
 	"github.com/smtpspec/smtpspec/internal/wire"
-	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
 // preflightStop says why the run cannot go on after the preflight: the exit
@@ -39,16 +40,21 @@ func (p *preflightStop) Error() string { return p.msg }
 //
 // A reply the suite cannot parse, or a close, is left to the specs: those
 // are the server's behaviour to judge, not a reason to stop.
-func preflight(ctx context.Context, cfg framework.Config) (wire.Reply, *preflightStop) {
+func preflight(ctx context.Context, cfg config.Config) (wire.Reply, *preflightStop) {
 	c, err := wire.Dial(ctx, cfg.Target, wire.Options{ConnectTimeout: cfg.ConnectTimeout, ReplyTimeout: cfg.ReplyTimeout})
 	if err != nil {
 		return wire.Reply{}, &preflightStop{code: ExitUntestable, msg: err.Error()}
 	}
 	defer c.Close()
-	g, err := c.ReadReply()
 	untestable := func(format string, args ...any) *preflightStop {
 		return &preflightStop{code: ExitUntestable, msg: fmt.Sprintf(format, args...)}
 	}
+	if cfg.TLSMode == config.TLSImplicit {
+		if err := c.StartTLS(cfg.TLSClientConfig()); err != nil {
+			return wire.Reply{}, untestable("--tls implicit: %v%s (is it a port-465 style TLS port? a STARTTLS port needs --tls auto or starttls)", err, verifyHint(cfg, err))
+		}
+	}
+	g, err := c.ReadReply()
 	switch {
 	case errors.Is(err, wire.ErrTimeout):
 		return g, untestable("no greeting within %s (is it an SMTP port? raise --timeout for a slow server; RFC 5321 §4.5.3.2 allows 5 min)", cfg.ReplyTimeout)
@@ -71,6 +77,28 @@ func preflight(ctx context.Context, cfg framework.Config) (wire.Reply, *prefligh
 	if stop != nil || r.Code != 250 {
 		return g, stop
 	}
+	if cfg.TLSMode == config.TLSStartTLS {
+		if !r.Lists("STARTTLS") {
+			return g, &preflightStop{code: ExitUsage, greeted: true,
+				msg: fmt.Sprintf("--tls starttls: %s does not list STARTTLS in its EHLO reply: write --tls auto (the STARTTLS specs are then not applicable)", cfg.Target)}
+		}
+		r, stop = s.command("STARTTLS", "STARTTLS")
+		if stop != nil {
+			return g, stop
+		}
+		if r.Code != 220 {
+			return g, &preflightStop{code: ExitUntestable, greeted: true,
+				msg: fmt.Sprintf("--tls starttls: STARTTLS answered %s, not 220: every session would fail; write --tls auto to leave TLS to the STARTTLS specs", plain(r))}
+		}
+		if err := s.c.StartTLS(cfg.TLSClientConfig()); err != nil {
+			s.broken = true
+			return g, &preflightStop{code: ExitUntestable, greeted: true,
+				msg: fmt.Sprintf("--tls starttls: %v%s", err, verifyHint(cfg, err))}
+		}
+		if r, stop = s.command("EHLO", "EHLO "+cfg.Helo); stop != nil || r.Code != 250 {
+			return g, stop
+		}
+	}
 	if cfg.Mailbox == "" {
 		return g, nil
 	}
@@ -78,14 +106,14 @@ func preflight(ctx context.Context, cfg framework.Config) (wire.Reply, *prefligh
 	if stop != nil || r.Code == 0 {
 		return g, stop
 	}
-	if stop := refused(r, "--sender", cfg.Sender, "MAIL FROM"); stop != nil || r.Code != 250 {
+	if stop := refused(r, "--sender", cfg.Sender, "MAIL FROM", cfg.Profile); stop != nil || r.Code != 250 {
 		return g, stop
 	}
 	r, stop = s.command("RCPT TO", "RCPT TO:<"+cfg.Mailbox+">")
 	if stop != nil || r.Code == 0 {
 		return g, stop
 	}
-	if stop := refused(r, "--mailbox", cfg.Mailbox, "RCPT TO"); stop != nil {
+	if stop := refused(r, "--mailbox", cfg.Mailbox, "RCPT TO", cfg.Profile); stop != nil {
 		return g, stop
 	}
 	_, stop = s.command("RSET", "RSET")
@@ -135,13 +163,18 @@ func (s *preflightSession) quit() {
 }
 
 // refused turns a refusal of the configured sender or mailbox into a stop.
-func refused(r wire.Reply, flag, addr, cmd string) *preflightStop {
+func refused(r wire.Reply, flag, addr, cmd, profile string) *preflightStop {
 	switch {
 	case r.Code == 250 || (cmd == "RCPT TO" && r.Code == 251):
 		return nil
+	case r.Code == 530 && profile == config.ProfileSubmission:
+		// A submission server (RFC 6409 §4.1) requires AUTH before
+		// MAIL: the specs that meet the 530 are NOT APPLICABLE, or
+		// authenticate with --auth-user.
+		return nil
 	case r.Code == 530:
 		return &preflightStop{code: ExitUsage, greeted: true,
-			msg: fmt.Sprintf("the server requires authentication before %s (%s); smtpspec cannot authenticate yet (credentials come with the AUTH specs): test a port that takes mail without AUTH", cmd, plain(r))}
+			msg: fmt.Sprintf("the server requires authentication before %s (%s): for a submission server write --profile submission (with --auth-user USER to test past AUTH)", cmd, plain(r))}
 	case r.Code >= 400 && r.Code < 500:
 		return &preflightStop{code: ExitUntestable, greeted: true,
 			msg: fmt.Sprintf("%s %s deferred: %s answered %s (greylisting or a rate limit?); try again later", flag, addr, cmd, plain(r))}
@@ -152,6 +185,21 @@ func refused(r wire.Reply, flag, addr, cmd string) *preflightStop {
 	// Anything else (a 2yz or 3yz that is not the answer) is for the
 	// specs to judge.
 	return nil
+}
+
+// verifyHint adds what to do about a certificate that did not verify.
+func verifyHint(cfg config.Config, err error) string {
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	switch {
+	case !cfg.TLSVerify:
+		return ""
+	case errors.As(err, &unknown):
+		return " (--tls-verify: the certificate is not signed by a trusted authority; drop --tls-verify to test without verifying)"
+	case errors.As(err, &host):
+		return " (--tls-verify: the certificate is for another name; set --tls-server-name to its name, or drop --tls-verify)"
+	}
+	return " (with --tls-verify)"
 }
 
 // plain renders a reply for a one-line message: its lines joined with " / ",

@@ -2,8 +2,6 @@ package runner
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +13,11 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/refserver"
+	"github.com/smtpspec/smtpspec/internal/version"
 	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/suites"
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
-
-// Version is the suite's version, stamped into every report.
-var Version = "0.1.0-dev"
-
-// Embedded reference server defaults: its served domain's first mailbox.
-const embeddedMailbox = "alice@example.test"
 
 // failer is the GinkgoTestingT of an in-process run: Ginkgo calls Fail when
 // the suite fails; the exit code comes from the report instead.
@@ -32,56 +25,91 @@ type failer struct{}
 
 func (failer) Fail() {}
 
-// Main runs the command line and returns the exit code.
+// Main runs the command line and returns the exit code. Every usage error
+// is found before any connection and printed as one line on stderr (exit
+// 2); every run that gets past them writes its reports, including one that
+// ends before any spec ran (exit 3, the report says why).
 func Main(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
-	o, err := Parse(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
+	o, err := Parse(args, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	if o.Version {
-		fmt.Fprintf(stdout, "smtpspec %s\n", Version)
+	switch {
+	case o.Help:
+		printUsage(stdout)
 		return ExitOK
-	}
-	if o.ListFaults {
-		for _, f := range refserver.Faults() {
-			fmt.Fprintf(stdout, "%-50s %-7s %s\n", f.ID, f.Mode, f.Description)
+	case o.Version:
+		fmt.Fprintln(stdout, version.String())
+		return ExitOK
+	case o.ListFaults:
+		listFaults(stdout)
+		return ExitOK
+	case o.PrintConfig:
+		if err := printConfig(stdout, o); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: --print-config: %v\n", err)
+			return ExitUsage
 		}
 		return ExitOK
+	}
+	if o.child.active() {
+		return runChild(o, stderr)
+	}
+	o.userLabelFilter = o.LabelFilter
+	if o.RerunFailed != "" {
+		if len(o.rerun) == 0 {
+			fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: no requirement there was FAIL or ERROR%s: nothing to run\n",
+				o.RerunFailed, map[bool]string{true: " (or WARN, under --strict)"}[o.Strict])
+			return ExitOK
+		}
+		filter := strings.Join(o.rerun, " || ")
+		if o.LabelFilter != "" {
+			filter = "(" + o.LabelFilter + ") && (" + filter + ")"
+		}
+		o.LabelFilter = filter
 	}
 	keep, err := selection(o.LabelFilter, o.Focus, o.Skip)
 	if err != nil {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	cfg := framework.Config{
-		Target: o.Target, Helo: o.Helo, Sender: o.Sender, Mailbox: o.Mailbox,
-		UnknownMailbox: o.UnknownMailbox, ForeignRecipient: o.ForeignRecipient, Strict: o.Strict,
-		ConnectTimeout: o.ConnectTimeout, ReplyTimeout: o.ReplyTimeout, Silence: o.Silence, Verbose: o.Verbose,
+	if !o.DryRun {
+		// A run whose filters select nothing would report "0 specs:
+		// pass": that is a usage error, found before any connection.
+		if n := countSelected(o, keep); n == 0 {
+			fmt.Fprintf(stderr, "smtpspec: no spec is selected by %s: smtpspec --dry-run with the same flags lists what they select\n", filterFlags(o))
+			return ExitUsage
+		}
 	}
-	if o.child.active() {
-		return runChild(o, cfg, stderr)
+	writes := !o.DryRun || o.set["out"] || o.set["json"]
+	if writes {
+		// Before anything connects: the reports can be written, and no
+		// report of an earlier run is left behind to be mistaken for
+		// this one's.
+		if err := o.CheckOutputs(); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: %v\n", err)
+			return ExitUsage
+		}
+		if err := removeStale(o.Config); err != nil {
+			fmt.Fprintf(stderr, "smtpspec: %v\n", err)
+			return ExitUsage
+		}
 	}
+	cfg := o.Config
 	target := reports.Target{Address: o.Target}
 	if o.Target == "" {
 		target.Embedded = true
-		if !o.set["mailbox"] {
-			cfg.Mailbox = embeddedMailbox
-		}
-		if !o.set["silence"] {
-			cfg.Silence = embeddedSilence
-		}
 		if o.DryRun {
 			cfg.Target = "(embedded reference server)"
 		} else {
 			srv, err := refserver.Start(embeddedConfig(o.ReferenceFaults))
 			if err != nil {
-				fmt.Fprintf(stderr, "smtpspec: --reference-fault: %v; smtpspec --list-faults lists them\n", strings.TrimSuffix(err.Error(), " (see refserver.Faults for the list)"))
-				return ExitUsage
+				msg := fmt.Sprintf("cannot start the embedded reference server: %v", err)
+				fmt.Fprintf(stderr, "smtpspec: %s\n", msg)
+				r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
+					suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
+				return r.stoppedBeforeStart(&preflightStop{code: ExitUntestable, msg: msg})
 			}
 			defer srv.Close()
 			cfg.Target = srv.Addr()
@@ -92,9 +120,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		target.Address = cfg.Target
 	}
+	if len(o.rerun) > 0 {
+		fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: running the %d requirements that were FAIL or ERROR there\n", o.RerunFailed, len(o.rerun))
+	}
+	o.Config = cfg
 	framework.Configure(cfg)
 	r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
-		suite: reports.Suite{Name: "smtpspec", Version: Version, Command: reproduce(args), Strict: o.Strict}}
+		suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
 	if o.DryRun {
 		return r.dryRun()
 	}
@@ -115,16 +147,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case o.Deadline > 0 && time.Since(start) >= o.Deadline:
 		ps = &preflightStop{code: ExitUntestable, greeted: g.Code != 0, msg: fmt.Sprintf("run stopped: deadline passed (--deadline %s)", o.Deadline)}
 	}
-	if ps != nil && !ps.greeted {
-		fmt.Fprintf(stderr, "smtpspec: cannot test %s: %v\n", cfg.Target, ps.msg)
-		return ps.code
+	if g.Code != 0 {
+		target.Greeting = g.String()
 	}
-	target.Greeting = g.String()
 	r.target = target
 	if ps != nil {
-		if ps.code == ExitUsage {
+		switch {
+		case ps.code == ExitUsage:
 			fmt.Fprintf(stderr, "smtpspec: %s\n", ps.msg)
-		} else {
+		default:
 			fmt.Fprintf(stderr, "smtpspec: cannot test %s: %s\n", cfg.Target, ps.msg)
 		}
 		return r.stoppedBeforeStart(ps)
@@ -133,7 +164,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smtpspec: %s refuses service (greeting %s): specs that need a session will be ERROR\n", cfg.Target, g)
 	}
 	if o.Parallel > 1 {
-		return r.parallel(args, cfg)
+		return r.parallel(cfg)
 	}
 	remaining := time.Duration(0)
 	if o.Deadline > 0 {
@@ -149,6 +180,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return r.finish(gr)
 }
 
+// listFaults prints the embedded reference server's faults, with a header
+// that says what each column is.
+func listFaults(w io.Writer) {
+	fmt.Fprintln(w, "The embedded reference server's faults: switch one on with --reference-fault FAULT (no --target) to see its spec fail.")
+	fmt.Fprintln(w, "FAULT: the requirement ID the fault breaks (/variant when it has several); MODE: how the server greets (normal: 220, refuse: 554);")
+	fmt.Fprintln(w, "WHAT THE SERVER DOES WRONG: the fault's behaviour.")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%-50s %-7s %s\n", "FAULT", "MODE", "WHAT THE SERVER DOES WRONG")
+	for _, f := range refserver.Faults() {
+		fmt.Fprintf(w, "%-50s %-7s %s\n", f.ID, f.Mode, f.Description)
+	}
+}
+
 // run is one invocation's state for the steps after the preflight.
 type run struct {
 	o      Options
@@ -159,6 +203,8 @@ type run struct {
 	stop   *stopper
 	stdout io.Writer
 	stderr io.Writer
+	// noCompare: the run stopped before any spec; no baseline comparison.
+	noCompare bool
 }
 
 // ginkgoRun says how to run Ginkgo this once.
@@ -196,6 +242,45 @@ func runGinkgo(o Options, g ginkgoRun) (types.Report, bool) {
 	return report, got
 }
 
+// countSelected counts the specs the filters select, from Ginkgo's preview
+// of the spec tree (which leaves the suite free to run after it).
+func countSelected(o Options, keep func(types.SpecReport) bool) int {
+	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
+	suiteConfig.LabelFilter = o.LabelFilter
+	suiteConfig.FocusStrings = o.Focus
+	suiteConfig.SkipStrings = o.Skip
+	suiteConfig.RandomSeed = 1
+	reporterConfig.NoColor = true
+	n := 0
+	for _, sr := range ginkgo.PreviewSpecs(suiteDescription, suiteConfig, reporterConfig).SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt && keep(sr) {
+			n++
+		}
+	}
+	return n
+}
+
+// filterFlags names the filters in use, for a message.
+func filterFlags(o Options) string {
+	var used []string
+	if o.RerunFailed != "" {
+		used = append(used, "--rerun-failed "+o.RerunFailed)
+	}
+	if o.userLabelFilter != "" {
+		used = append(used, fmt.Sprintf("--label-filter %q", o.userLabelFilter))
+	}
+	for _, f := range o.Focus {
+		used = append(used, fmt.Sprintf("--focus %q", f))
+	}
+	for _, f := range o.Skip {
+		used = append(used, fmt.Sprintf("--skip %q", f))
+	}
+	if len(used) == 0 {
+		return "the filters"
+	}
+	return strings.Join(used, " and ")
+}
+
 // dryRun lists the selected specs; with --out it writes the listing too.
 func (r run) dryRun() int {
 	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
@@ -205,9 +290,10 @@ func (r run) dryRun() int {
 	}
 	report := reports.Build(prune(gr, r.keep), r.suite, r.target)
 	writeListing(r.stdout, report)
-	if r.o.set["out"] {
-		// A dry run writes the listing as report.json only when asked.
-		if err := reports.WriteListing(r.o.Out, report); err != nil {
+	if r.o.set["out"] || r.o.set["json"] {
+		// A dry run writes the listing as report.json only when asked
+		// (the other reports of an earlier run in --out are removed).
+		if err := report.WriteJSON(r.o.Reports.JSON); err != nil {
 			fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 			return ExitUsage
 		}
@@ -215,9 +301,12 @@ func (r run) dryRun() int {
 	return ExitOK
 }
 
-// stoppedBeforeStart writes the report of a run the preflight stopped after
-// the greeting: every selected spec NOT RUN, with the reason.
+// stoppedBeforeStart writes the report of a run that stopped before any
+// spec (the target could not be reached or tested, the preflight stopped
+// it): every selected spec NOT RUN, and the report says why. Its exit code
+// is the stop's, and there is nothing to compare with a baseline.
 func (r run) stoppedBeforeStart(ps *preflightStop) int {
+	r.noCompare = true
 	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
 	if !ok {
 		return ps.code
@@ -235,15 +324,39 @@ func (r run) stoppedBeforeStart(ps *preflightStop) int {
 // exit code.
 func (r run) finish(gr types.Report) int {
 	report := reports.Build(gr, r.suite, r.target)
-	err := reports.WriteAll(r.o.Out, gr, report)
+	written, err := writeReports(r.o.Config, gr, report)
 	report.WriteSummary(r.stdout)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
-	fmt.Fprintf(r.stdout, "reports: %s/report.json, %s/junit.xml\n", r.o.Out, r.o.Out)
+	fmt.Fprintf(r.stdout, "reports: %s\n", strings.Join(written, ", "))
+	for _, rd := range renderers {
+		if rd.write == nil && r.o.set[strings.TrimPrefix(rd.flag, "--")] {
+			fmt.Fprintf(r.stderr, "smtpspec: %s %s: this build cannot write that report yet: not written\n", rd.flag, rd.path(r.o.Config))
+		}
+	}
+	if r.o.Baseline != "" && !r.noCompare {
+		if compareBaseline == nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: this build cannot compare reports yet: the exit code is this run's own\n", r.o.Baseline)
+			return exitCode(report)
+		}
+		code, err := compareBaseline(r.o.baseline, report, r.o.Strict, r.stdout)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: %v\n", r.o.Baseline, err)
+			return ExitUsage
+		}
+		return code
+	}
 	return exitCode(report)
 }
+
+// compareBaseline compares this run's report with the --baseline one (its
+// bytes, read before the run), prints the regressions, fixes and known
+// failures to w, and returns the exit code: 1 only when a requirement got
+// worse. nil: this build has no comparison (reports.Compare is wired here
+// when it exists).
+var compareBaseline func(baseline []byte, current reports.Report, strict bool, w io.Writer) (int, error)
 
 // exitCode: 1 if any requirement failed (WARN too, under --strict); else 3
 // if anything could not be tested or the run was cut short; else 0.
@@ -294,4 +407,9 @@ func isTerminal(f *os.File) bool {
 // Run is Main for the process: it exits with Main's code.
 func Run() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// embeddedConfig is the reference server the runner starts without --target.
+func embeddedConfig(faults []string) refserver.Config {
+	return refserver.Config{Addr: "127.0.0.1:0", Faults: faults}
 }
