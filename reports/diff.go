@@ -325,7 +325,7 @@ func DecodeReport(name string, b []byte) (Report, error) {
 		var v2 struct {
 			Suite struct {
 				Name, Version, Command string
-				Strict                bool
+				Strict                 bool
 			} `json:"suite"`
 		}
 		_ = json.Unmarshal(b, &v2)

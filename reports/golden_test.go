@@ -39,8 +39,8 @@ func fixtureMeta() Meta {
 		Embedded: true,
 		Greeting: wire.Reply{Code: 220, Lines: []string{"ref.smtpspec.test ESMTP smtpspec reference server"}, Raw: []byte("220 ref.smtpspec.test ESMTP smtpspec reference server\r\n")},
 		Profile:  "mx", TLSMode: "auto",
-		Command: CommandLine([]string{"--reference-fault", "RFC5321-3.3-rcpt-before-mail", "--auth-password", "hunter2", "--label-filter", "MUST || SHOULD"}),
-		Options: RedactOptions(map[string]string{"timeout": "30s", "helo": "smtpspec.example.org", "auth-password": "hunter2", "auth-password-file": "/run/pw"}),
+		Command:        CommandLine([]string{"--reference-fault", "RFC5321-3.3-rcpt-before-mail", "--auth-password", "hunter2", "--label-filter", "MUST || SHOULD"}),
+		Options:        RedactOptions(map[string]string{"timeout": "30s", "helo": "smtpspec.example.org", "auth-password": "hunter2", "auth-password-file": "/run/pw"}),
 		Implementation: Implementation{Name: "refserver", Version: "1.0", Organization: "The smtpspec authors"},
 	}
 }
