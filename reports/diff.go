@@ -25,7 +25,9 @@ import (
 //     without strict;
 //   - is a known failure when it is failing (or ERROR) in both;
 //   - is new when the baseline does not have it, gone when this run does
-//     not (a filter, a suite change); neither makes the run worse.
+//     not (a filter, a suite change); neither makes the run worse. A
+//     validator rule is recorded only when a reply breaks it, so one
+//     missing from either report counts as PASS there.
 //
 // Every other change of verdict (PASS → NOT APPLICABLE, WARN → PASS, any
 // → NOT RUN) is listed under Changed and does not make it worse either.
@@ -63,6 +65,9 @@ type Change struct {
 	Why string `json:"why,omitempty"`
 }
 
+// observedPrefix names a validator rule among the requirements compared.
+const observedPrefix = "observed:"
+
 // Worse reports whether any requirement regressed.
 func (d Diff) Worse() bool { return len(d.Regressions) > 0 }
 
@@ -85,7 +90,7 @@ func verdicts(r Report) (map[string]entryOf, []string) {
 		m[res.ID] = entryOf{res.Level, res.Verdict, firstLine(res)}
 	}
 	for _, o := range r.Observations {
-		id := "observed:" + o.Rule
+		id := observedPrefix + o.Rule
 		e, ok := m[id]
 		if !ok {
 			order = append(order, id)
@@ -110,6 +115,11 @@ func Compare(baseline, current Report, strict bool) Diff {
 	for _, id := range order {
 		n := now[id]
 		o, had := old[id]
+		if !had && strings.HasPrefix(id, observedPrefix) && len(baseline.Results) > 0 {
+			// A rule of the validator is recorded only when a reply breaks
+			// it: a baseline without it saw it kept.
+			o, had = entryOf{n.level, framework.Pass, ""}, true
+		}
 		c := Change{ID: id, Level: n.level, Was: o.verdict, Now: n.verdict, Why: n.why}
 		switch {
 		case !had:
@@ -128,10 +138,21 @@ func Compare(baseline, current Report, strict bool) Diff {
 		}
 	}
 	for _, id := range oldOrder {
-		if _, ok := now[id]; !ok {
-			o := old[id]
-			d.Gone = append(d.Gone, Change{ID: id, Level: o.level, Was: o.verdict, Why: o.why})
+		if _, ok := now[id]; ok {
+			continue
 		}
+		o := old[id]
+		if strings.HasPrefix(id, observedPrefix) && len(current.Results) > 0 {
+			// Not observed now: the replies kept the rule.
+			c := Change{ID: id, Level: o.level, Was: o.verdict, Now: framework.Pass}
+			if failing(o.verdict) {
+				d.Fixes = append(d.Fixes, c)
+			} else if o.verdict != framework.Pass {
+				d.Changed = append(d.Changed, c)
+			}
+			continue
+		}
+		d.Gone = append(d.Gone, Change{ID: id, Level: o.level, Was: o.verdict, Why: o.why})
 	}
 	return d
 }
@@ -174,8 +195,8 @@ func (d Diff) WriteText(w io.Writer) {
 	if d.Strict {
 		strict = ", --strict"
 	}
-	fmt.Fprintf(w, "%s: %d regressions, %d fixes, %d known failures, %d new, %d gone, %d other changes%s\n",
-		verdict, len(d.Regressions), len(d.Fixes), len(d.Known), len(d.New), len(d.Gone), len(d.Changed), strict)
+	fmt.Fprintf(w, "%s: %s, %s, %s, %d new, %d gone, %s%s\n", verdict, plural(len(d.Regressions), "regression"),
+		plural(len(d.Fixes), "fix"), plural(len(d.Known), "known failure"), len(d.New), len(d.Gone), plural(len(d.Changed), "other change"), strict)
 	for _, g := range d.groups() {
 		if len(g.list) == 0 {
 			continue

@@ -46,7 +46,7 @@ var funcs = template.FuncMap{
 	},
 }
 
-var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates, "templates/report.html.tmpl"))
+var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates, "templates/report.html.tmpl", "templates/common.html.tmpl"))
 
 // htmlView is what the report template renders.
 type htmlView struct {

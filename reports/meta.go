@@ -122,18 +122,19 @@ func CommandLine(args []string) string {
 	out := []string{"smtpspec"}
 	redactNext := false
 	for _, a := range args {
+		redacted := false
 		switch {
 		case redactNext:
-			a, redactNext = Redacted, false
+			a, redactNext, redacted = Redacted, false, true
 		case strings.HasPrefix(a, "-") && strings.Contains(a, "="):
 			name, _, _ := strings.Cut(a, "=")
 			if secretName(name) {
-				a = name + "=" + Redacted
+				a, redacted = name+"="+Redacted, true
 			}
 		case strings.HasPrefix(a, "-") && secretName(a):
 			redactNext = true
 		}
-		if strings.ContainsAny(a, " \t'\"&|!()$`;<>*?") && a != Redacted {
+		if !redacted && strings.ContainsAny(a, " \t'\"&|!()$`;<>*?") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out = append(out, a)

@@ -215,6 +215,9 @@ func BuildReport(r types.Report, m Meta) Report {
 	if out.Tool.Name == "" {
 		out.Tool.Name = "smtpspec"
 	}
+	if out.Tool.Version == "" {
+		out.Tool.Version = "unknown"
+	}
 	if out.Tool.Commit == "" {
 		out.Tool.Commit = "unknown"
 	}
