@@ -5,7 +5,7 @@ OUT     ?= out
 TARGET  ?=
 ARGS    ?=
 
-.PHONY: all build run test unit lint bench clean
+.PHONY: all build run test unit lint bench clean docs
 
 all: build
 
@@ -39,6 +39,11 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench 'FullRun|SpecRun' -benchtime 3x ./selftest/
 	$(GO) test -run '^$$' -bench 'Parallel' -benchtime 1x ./selftest/
+
+# docs/requirements.md from the requirement catalogue and the specs (a test
+# fails when it is stale).
+docs:
+	$(GO) run ./cmd/gendocs
 
 clean:
 	rm -rf bin $(OUT)
