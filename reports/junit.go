@@ -80,7 +80,18 @@ func WriteJUnit(gr types.Report, r Report, path string) error {
 			if ci >= len(r.Results) {
 				break
 			}
-			annotate(&ts.TestCases[ci], r.Results[ci])
+			tc := &ts.TestCases[ci]
+			annotate(tc, r.Results[ci])
+			if r.Results[ci].Verdict == framework.Error && tc.Failure != nil {
+				// ERROR: the requirement could not be tested, which JUnit
+				// calls an error, not a failure.
+				tc.Error = &reporters.JUnitError{Message: tc.Failure.Message, Type: "error", Description: tc.Failure.Description}
+				tc.Failure = nil
+				ts.Failures--
+				ts.Errors++
+				suites.Failures--
+				suites.Errors++
+			}
 		}
 		ts.Properties.Properties = append(ts.Properties.Properties,
 			reporters.JUnitProperty{Name: "smtpspec.schema", Value: r.Schema},

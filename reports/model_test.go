@@ -200,3 +200,26 @@ func TestV2Baseline(t *testing.T) {
 		}
 	}
 }
+
+// TestJUnitError: an ERROR is a JUnit <error>, a FAIL a <failure>, NOT RUN
+// skipped with its reason.
+func TestJUnitError(t *testing.T) {
+	gr := types.Report{SpecReports: types.SpecReports{
+		spec("C", framework.Must, types.SpecStateFailed, &framework.VerdictRecord{Verdict: framework.Fail, Reason: "boom"}, "boom"),
+		spec("E", framework.Must, types.SpecStateFailed, &framework.VerdictRecord{Verdict: framework.Error, Reason: "ERROR: x"}, "ERROR: x"),
+		spec("F", framework.Must, types.SpecStateSkipped, nil, ""),
+	}}
+	gr.SpecialSuiteFailureReasons = []string{"run interrupted"}
+	r := BuildReport(gr, Meta{})
+	path := filepath.Join(t.TempDir(), "junit.xml")
+	if err := WriteJUnit(gr, r, path); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	x := string(b)
+	for _, want := range []string{`errors="1" failures="1"`, `<error message="ERROR: x" type="error">`, `<failure message="boom"`, `name="F: does F"`, `message="skipped - NOT RUN: run interrupted"`} {
+		if !strings.Contains(x, want) {
+			t.Errorf("junit.xml lacks %s:\n%s", want, x)
+		}
+	}
+}
