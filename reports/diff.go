@@ -267,6 +267,16 @@ func (c Change) transition() string {
 	return string(c.Was) + " → " + string(c.Now)
 }
 
+// GateFails reports whether the run fails the gate: with a baseline
+// (WithBaseline), only when a requirement regressed; without one, when the
+// run fails (Fails). The runner's exit code is 1 exactly then.
+func (r Report) GateFails() bool {
+	if r.Comparison != nil {
+		return r.Comparison.Worse()
+	}
+	return r.Fails()
+}
+
 // WithBaseline returns r with its Comparison against baseline set (under
 // r's own strictness).
 func (r Report) WithBaseline(baseline Report) Report {

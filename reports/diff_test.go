@@ -103,3 +103,42 @@ func TestCompareObservations(t *testing.T) {
 		t.Errorf("WARN → FAIL observation: regressions %q", ids(d.Regressions))
 	}
 }
+
+// TestBaselineInEveryReport: with a baseline, the console summary, the
+// HTML and the Markdown list the regressions, and the gate fails only
+// for them.
+func TestBaselineInEveryReport(t *testing.T) {
+	_, r := fixture(t)
+	if !r.GateFails() {
+		t.Error("without a baseline a FAIL fails the gate")
+	}
+	if r.WithBaseline(r).GateFails() {
+		t.Error("against itself (known failures only) the gate fails")
+	}
+	base := r
+	base.Results = append([]Result(nil), r.Results...)
+	for i := range base.Results {
+		if base.Results[i].ID == "RFC5321-3.3-rcpt-before-mail" {
+			base.Results[i].Verdict = framework.Pass
+		}
+	}
+	cur := r.WithBaseline(base)
+	if !cur.GateFails() {
+		t.Error("a regression does not fail the gate")
+	}
+	var console, html bytes.Buffer
+	cur.WriteSummary(&console)
+	if err := cur.WriteHTML(&html); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(console.String(), "Regressions:\n  RFC5321-3.3-rcpt-before-mail") {
+		t.Errorf("console:\n%s", console.String())
+	}
+	if !strings.Contains(html.String(), `<h3>Regressions</h3><ul class="changes"><li><a href="#req-RFC5321-3.3-rcpt-before-mail">`) {
+		t.Errorf("the HTML does not list the regression")
+	}
+	b, _ := cur.JSON()
+	if err := Validate(b); err != nil {
+		t.Error(err)
+	}
+}
