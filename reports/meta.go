@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"flag"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -156,6 +157,19 @@ func RedactOptions(options map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// OptionsFromFlags returns the value of every flag of fs (defaults
+// included), by name, secrets redacted, leaving out the flags whose name
+// starts with "internal-" (a --parallel run's bookkeeping).
+func OptionsFromFlags(fs *flag.FlagSet) map[string]string {
+	out := map[string]string{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Name, "internal-") {
+			out[f.Name] = f.Value.String()
+		}
+	})
+	return RedactOptions(out)
 }
 
 // capabilities reads an EHLO reply's keyword lines.

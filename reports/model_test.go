@@ -3,10 +3,13 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -221,5 +224,21 @@ func TestJUnitError(t *testing.T) {
 		if !strings.Contains(x, want) {
 			t.Errorf("junit.xml lacks %s:\n%s", want, x)
 		}
+	}
+}
+
+func TestOptionsFromFlags(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.String("target", "", "")
+	fs.String("auth-password", "", "")
+	fs.String("internal-claims", "", "")
+	fs.Duration("timeout", 30*time.Second, "")
+	if err := fs.Parse([]string{"--target", "h:25", "--auth-password", "s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	got := OptionsFromFlags(fs)
+	want := map[string]string{"target": "h:25", "auth-password": Redacted, "timeout": "30s"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("options %v, want %v", got, want)
 	}
 }
