@@ -10,7 +10,7 @@ COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
 MODIFIED := $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo true)
 LDFLAGS  := -X github.com/smtpspec/smtpspec/internal/version.commit=$(COMMIT) -X github.com/smtpspec/smtpspec/internal/version.modified=$(MODIFIED)
 
-.PHONY: all build run test unit lint bench faults-full clean
+.PHONY: all build run test unit lint bench faults-full docs clean
 
 all: build
 
@@ -54,6 +54,11 @@ faults-full:
 bench:
 	$(GO) test -run '^$$' -bench 'FullRun|SpecRun' -benchtime 3x ./selftest/
 	$(GO) test -run '^$$' -bench 'Parallel' -benchtime 1x ./selftest/
+
+# docs/requirements.md from the requirement catalogue and the specs (a test
+# fails when it is stale).
+docs:
+	$(GO) run ./cmd/gendocs
 
 clean:
 	rm -rf bin $(OUT)

@@ -6,14 +6,11 @@ package reports
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/catalog"
@@ -21,23 +18,42 @@ import (
 )
 
 // SchemaVersion names the layout of report.json. It changes only when a
-// field is removed or changes meaning.
-const SchemaVersion = "smtpspec.report/v2"
+// field is removed or changes meaning. reports/schema/report.schema.json
+// describes it (SchemaFile; Validate checks a report against it).
+const SchemaVersion = "smtpspec.report/v3"
 
-// Report is the compliance report of one run.
+// Report is the compliance report of one run (schema SchemaVersion). Build
+// or BuildReport makes it from Ginkgo's report of the run and the Meta the
+// runner knows; Decode reads it back from report.json.
 type Report struct {
-	Schema   string    `json:"schema"`
-	Suite    Suite     `json:"suite"`
-	Target   Target    `json:"target"`
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished"`
+	Schema string `json:"schema"`
+	// Tool is the suite that produced the report.
+	Tool Tool `json:"tool"`
+	// Run is how the suite ran: the reproducing command line, the options,
+	// the profile and TLS mode.
+	Run Run `json:"run"`
+	// Target is the server tested, with its greeting and EHLO reply.
+	Target Target `json:"target"`
+	// Implementation is what the user said the target is (optional).
+	Implementation *Implementation `json:"implementation,omitempty"`
+	Started        time.Time       `json:"started"`
+	Finished       time.Time       `json:"finished"`
+	// Duration is Finished - Started, in seconds.
+	Duration float64 `json:"durationSeconds"`
 	// Interrupted is true when the run was stopped before every spec ran;
 	// StopReason says why (an interrupt, or the target going away).
 	Interrupted bool   `json:"interrupted"`
 	StopReason  string `json:"stopReason,omitempty"`
 	// Summary counts verdicts.
 	Summary Summary `json:"summary"`
-	// Codes counts, per command, the reply codes the server produced.
+	// Rollups count verdicts per RFC, section, feature, command and level.
+	Rollups Rollups `json:"rollups"`
+	// ReplyCodes is the reply-code matrix: per command, the codes the server
+	// produced, each marked when RFC 5321 §4.3.2 does not list it for the
+	// command.
+	ReplyCodes []CodeRow `json:"replyCodes"`
+	// Codes counts, per command, the reply codes the server produced (the
+	// same data as ReplyCodes, as a map).
 	Codes framework.CodeCounts `json:"codes"`
 	// Results holds one entry per spec, in run order.
 	Results []Result `json:"results"`
@@ -47,6 +63,9 @@ type Report struct {
 	// it. They do not change any spec's verdict; a FAIL among them fails
 	// the run.
 	Observations []Observation `json:"observations,omitempty"`
+	// Comparison is the regression gate's view, when the run had a
+	// baseline (WithBaseline).
+	Comparison *Diff `json:"comparison,omitempty"`
 }
 
 // Observation is one finding under a rule of the reply validator, made
@@ -64,19 +83,33 @@ type Observation struct {
 	Failing bool `json:"failing"`
 }
 
-// Suite identifies the suite that produced the report.
+// Suite identifies the suite that produced the report: the older input of
+// Build (BuildReport takes a Meta).
 type Suite struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-	Command string `json:"command"` // the command line that reproduces the run
-	Strict  bool   `json:"strict"`
+	Name    string
+	Version string
+	Command string // the command line that reproduces the run
+	Strict  bool
 }
 
 // Target identifies what was tested.
 type Target struct {
 	Address  string `json:"address"`
 	Embedded bool   `json:"embedded"` // the embedded reference server
+	// Greeting is the server's greeting, its octets as a string.
 	Greeting string `json:"greeting,omitempty"`
+	// Ehlo is the text of each line of the server's EHLO reply (the code
+	// and separator removed), the first being its domain line.
+	Ehlo []string `json:"ehlo,omitempty"`
+	// Capabilities are the extensions the EHLO reply lists: keyword
+	// (upper-cased) and parameters.
+	Capabilities []Capability `json:"capabilities,omitempty"`
+}
+
+// Capability is one EHLO keyword line (RFC 5321 §4.1.1.1).
+type Capability struct {
+	Keyword string   `json:"keyword"`
+	Params  []string `json:"params,omitempty"`
 }
 
 // Summary counts verdicts.
@@ -103,19 +136,39 @@ type Summary struct {
 
 // Result is the verdict on one requirement.
 type Result struct {
-	ID         string               `json:"id"`
-	Section    string               `json:"section"`
-	Level      framework.Level      `json:"level"`
-	Commands   []string             `json:"commands"`
-	Summary    string               `json:"summary"`
-	Spec       string               `json:"spec"`
-	Verdict    framework.Verdict    `json:"verdict"`
-	Failing    bool                 `json:"failing"` // counts against the exit code
-	Reason     string               `json:"reason,omitempty"`
-	Findings   []framework.Finding  `json:"findings,omitempty"`
-	Duration   float64              `json:"durationSeconds"`
-	Codes      framework.CodeCounts `json:"codes,omitempty"`
-	Transcript string               `json:"transcript,omitempty"`
+	ID string `json:"id"`
+	// Title states the requirement in one sentence (the catalogue's).
+	Title string `json:"title"`
+	// RFC is the number of the RFC the requirement quotes (0: unknown).
+	RFC int `json:"rfc,omitempty"`
+	// Section cites every section the requirement relies on:
+	// "RFC 5321 §3.3, §4.1.4".
+	Section  string          `json:"section"`
+	Level    framework.Level `json:"level"`
+	Feature  string          `json:"feature,omitempty"`
+	Commands []string        `json:"commands"`
+	// Spec is the spec's text.
+	Spec    string            `json:"spec"`
+	Verdict framework.Verdict `json:"verdict"`
+	Failing bool              `json:"failing"` // counts against the exit code
+	Reason  string            `json:"reason,omitempty"`
+	// Sent, Expected and Actual are the evidence the verdict rests on: the
+	// spec's own finding for a FAIL or WARN, the last expectation it
+	// checked for a PASS (absent when the spec judged otherwise).
+	Sent     string              `json:"sent,omitempty"`
+	Expected string              `json:"expected,omitempty"`
+	Actual   string              `json:"actual,omitempty"`
+	Findings []framework.Finding `json:"findings,omitempty"`
+	// Started is when the spec started; Duration its run time in seconds.
+	Started  time.Time            `json:"started,omitzero"`
+	Duration float64              `json:"durationSeconds"`
+	Codes    framework.CodeCounts `json:"codes,omitempty"`
+	// Events is the spec's transcript, one event per write, read or note.
+	Events []Event `json:"transcript,omitempty"`
+	// Transcript is the transcript as text, one line per protocol line
+	// ("   0.004s C: \"EHLO x\\r\\n\""). It is not in report.json (Events
+	// is); Decode rebuilds it from Events.
+	Transcript string `json:"-"`
 	// Quote is the RFC sentence the requirement tests, Keyword its RFC 2119
 	// keyword, Link the RFC section online.
 	Quote   string `json:"quote,omitempty"`
@@ -126,7 +179,26 @@ type Result struct {
 	observations []framework.Finding
 }
 
-// Build makes the compliance report from Ginkgo's report.
+// Build makes the compliance report from Ginkgo's report, with what the
+// older callers know (see BuildReport, which takes a Meta).
+func Build(r types.Report, suite Suite, target Target) Report {
+	m := Meta{Tool: ToolInfo(suite.Version), Target: target.Address, Embedded: target.Embedded,
+		Command: suite.Command, Strict: suite.Strict}
+	if suite.Name != "" {
+		m.Tool.Name = suite.Name
+	}
+	out := BuildReport(r, m)
+	if out.Target.Greeting == "" {
+		out.Target.Greeting = target.Greeting
+		if g, err := strconv.Unquote(target.Greeting); err == nil {
+			out.Target.Greeting = g
+		}
+	}
+	return out
+}
+
+// BuildReport makes the compliance report from Ginkgo's report r and what
+// the runner knows (Meta).
 //
 // A run that stopped early (an interrupt, the deadline, an abort) says why in
 // StopReason: the message of the spec that aborted the run, else the
@@ -137,16 +209,43 @@ type Result struct {
 // FAIL or ERROR. Specs that a filter left out should be removed from r
 // before Build: any spec Ginkgo skipped without a message is taken as not
 // run.
-func Build(r types.Report, suite Suite, target Target) Report {
-	out := Report{Schema: SchemaVersion, Suite: suite, Target: target, Started: r.StartTime, Finished: r.EndTime,
-		Codes: framework.CodeCounts{}}
+func BuildReport(r types.Report, m Meta) Report {
+	out := Report{Schema: SchemaVersion, Tool: m.Tool, Started: r.StartTime, Finished: r.EndTime,
+		Codes: framework.CodeCounts{}, Results: []Result{}, ReplyCodes: []CodeRow{}}
+	if out.Tool.Name == "" {
+		out.Tool.Name = "smtpspec"
+	}
+	if out.Tool.Version == "" {
+		out.Tool.Version = "unknown"
+	}
+	if out.Tool.Commit == "" {
+		out.Tool.Commit = "unknown"
+	}
+	if !m.Started.IsZero() {
+		out.Started = m.Started
+	}
+	if !m.Finished.IsZero() {
+		out.Finished = m.Finished
+	}
+	if !out.Started.IsZero() && out.Finished.After(out.Started) {
+		out.Duration = out.Finished.Sub(out.Started).Seconds()
+	}
+	out.Run = Run{Command: m.Command, Options: RedactOptions(m.Options), Strict: m.Strict, Profile: m.Profile, TLSMode: m.TLSMode}
+	if !m.Implementation.IsZero() {
+		impl := m.Implementation
+		out.Implementation = &impl
+	}
+	out.Target = Target{Address: m.Target, Embedded: m.Embedded}
+	if m.Greeting.Code != 0 {
+		out.Target.Greeting = string(m.Greeting.Raw)
+	}
 	out.StopReason = StopReason(r)
 	out.Interrupted = out.StopReason != ""
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		res := resultOf(sr, suite.Strict, out.StopReason)
+		res := resultOf(sr, m.Strict, out.StopReason)
 		out.Results = append(out.Results, res)
 		for verb, m := range res.Codes {
 			for code, n := range m {
@@ -157,7 +256,13 @@ func Build(r types.Report, suite Suite, target Target) Report {
 			}
 		}
 	}
-	out.Observations = gatherObservations(out.Results, suite.Strict)
+	if m.Ehlo.Code == 250 {
+		out.Target.Ehlo = append([]string(nil), m.Ehlo.Lines...)
+	} else {
+		out.Target.Ehlo = ehloFromEvents(out.Results)
+	}
+	out.Target.Capabilities = capabilities(out.Target.Ehlo)
+	out.Observations = gatherObservations(out.Results, m.Strict)
 	out.Summary = summarise(out.Results)
 	for _, o := range out.Observations {
 		switch o.Verdict {
@@ -168,6 +273,8 @@ func Build(r types.Report, suite Suite, target Target) Report {
 		}
 	}
 	out.Summary.Outcome = out.outcome()
+	out.Rollups = rollups(out.Results)
+	out.ReplyCodes = codeMatrix(out.Codes)
 	return out
 }
 
@@ -209,7 +316,7 @@ func cutShort(sr types.SpecReport) bool {
 }
 
 func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
-	res := Result{Spec: sr.FullText(), Duration: sr.RunTime.Seconds()}
+	res := Result{Spec: sr.FullText(), Duration: sr.RunTime.Seconds(), Started: sr.StartTime, Commands: []string{}}
 	labels := sr.Labels()
 	if len(labels) >= 2 {
 		// Without a requirement entry (a dry run), the labels tell:
@@ -236,13 +343,19 @@ func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 		}
 		res.Section = strings.Join(sections, ", ")
 	}
-	var rec *framework.VerdictRecord
+	var (
+		rec   *framework.VerdictRecord
+		check *framework.Check
+	)
 	for _, e := range sr.ReportEntries {
 		switch e.Name {
 		case framework.EntryRequirement:
 			var req framework.Requirement
 			if decode(e, &req) == nil {
-				res.ID, res.Section, res.Level, res.Commands, res.Summary = req.ID, req.Section, req.Level, req.Commands, req.Summary
+				res.ID, res.Section, res.Level, res.Title = req.ID, req.Section, req.Level, req.Summary
+				if req.Commands != nil {
+					res.Commands = req.Commands
+				}
 				res.Quote, res.Keyword, res.Link = req.Quote, req.Keyword, req.Link
 			}
 		case framework.EntryVerdict:
@@ -257,6 +370,16 @@ func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 			}
 		case framework.EntryTranscript:
 			res.Transcript = e.StringRepresentation()
+		case framework.EntryEvents:
+			var ev []framework.TranscriptEvent
+			if decode(e, &ev) == nil {
+				res.Events = eventsOf(ev)
+			}
+		case framework.EntryCheck:
+			var c framework.Check
+			if decode(e, &c) == nil {
+				check = &c
+			}
 		case framework.EntryObservations:
 			var obs []framework.Finding
 			if decode(e, &obs) == nil {
@@ -302,8 +425,45 @@ func resultOf(sr types.SpecReport, strict bool, stopReason string) Result {
 	if res.Verdict == framework.NotRun {
 		res.Findings = nil
 	}
+	res.evidence(check)
+	if c, ok := catalog.Lookup(res.ID); ok {
+		res.RFC, res.Feature = c.RFC, c.Feature
+		if res.Title == "" {
+			res.Title, res.Quote, res.Keyword, res.Link = c.Title, c.Quote, c.Keyword, c.Link()
+		}
+	}
+	if res.Transcript == "" && len(res.Events) > 0 {
+		res.Transcript = TranscriptText(res.Events)
+	}
 	res.Failing = res.Verdict == framework.Fail || (strict && res.Verdict == framework.Warn)
 	return res
+}
+
+// evidence fills in Sent, Expected and Actual: from the spec's own finding
+// (or else its first) for a verdict other than PASS, from the last check it
+// found kept for a PASS.
+func (res *Result) evidence(check *framework.Check) {
+	switch res.Verdict {
+	case framework.Pass:
+		if check != nil {
+			res.Sent, res.Expected, res.Actual = check.Sent, check.Expected, check.Actual
+		}
+	case framework.Fail, framework.Warn:
+		if len(res.Findings) == 0 {
+			return
+		}
+		f := res.Findings[0]
+		for _, g := range res.Findings {
+			if g.Rule == res.ID {
+				f = g
+				break
+			}
+		}
+		res.Sent, res.Expected, res.Actual = f.Sent, f.Expected, f.Actual
+		if res.Expected == "" {
+			res.Expected = f.Detail
+		}
+	}
 }
 
 // decode reads a report entry's value back into v. In-process the value is
@@ -417,69 +577,6 @@ func (r Report) Failing() []Result {
 		if res.Failing {
 			out = append(out, res)
 		}
-	}
-	return out
-}
-
-// WriteJSON writes the report to path, indented.
-func (r Report) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("reports: encode %s: %w", path, err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("reports: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// WriteJUnit writes Ginkgo's own JUnit report of the run to path.
-func WriteJUnit(r types.Report, path string) error {
-	if err := reporters.GenerateJUnitReportWithConfig(r, path, reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
-		return fmt.Errorf("reports: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// WriteListing writes the report of a dry run (every spec NOT RUN, with its
-// metadata) as report.json in dir.
-func WriteListing(dir string, r Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("reports: create %s: %w", dir, err)
-	}
-	return r.WriteJSON(filepath.Join(dir, "report.json"))
-}
-
-// WriteAll writes report.json and junit.xml into dir, creating it.
-func WriteAll(dir string, gr types.Report, r Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("reports: create %s: %w", dir, err)
-	}
-	if err := r.WriteJSON(filepath.Join(dir, "report.json")); err != nil {
-		return err
-	}
-	return WriteJUnit(JUnitView(gr, r), filepath.Join(dir, "junit.xml"))
-}
-
-// JUnitView returns gr with every spec that r says is NOT RUN shown as
-// skipped, with the reason, so that junit.xml gives no pass, failure or
-// error to a spec the run cut short. gr must be the report r was built
-// from (its It specs pair with r.Results in order).
-func JUnitView(gr types.Report, r Report) types.Report {
-	out := gr
-	out.SpecReports = make(types.SpecReports, len(gr.SpecReports))
-	copy(out.SpecReports, gr.SpecReports)
-	i := 0
-	for j, sr := range out.SpecReports {
-		if sr.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		if i < len(r.Results) && r.Results[i].Verdict == framework.NotRun {
-			sr.State = types.SpecStateSkipped
-			sr.Failure = types.Failure{Message: string(framework.NotRun) + ": " + strings.TrimPrefix(r.Results[i].Reason, "not run: ")}
-			out.SpecReports[j] = sr
-		}
-		i++
 	}
 	return out
 }

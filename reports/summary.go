@@ -54,6 +54,10 @@ func (r Report) WriteSummary(w io.Writer) {
 	if r.Interrupted {
 		fmt.Fprintf(w, "  the run stopped early (%s): %d specs NOT RUN, without a verdict\n", r.StopReason, s.NotRun)
 	}
+	if r.Comparison != nil {
+		fmt.Fprintf(w, "compared with the baseline:\n")
+		r.Comparison.WriteText(w)
+	}
 }
 
 // firstLine says why a result is not a PASS: its own rule's finding first,

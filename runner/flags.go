@@ -19,6 +19,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/config"
+	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/internal/refserver"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	Version     bool
 	ListFaults  bool
 	PrintConfig bool
+
+	// options are the value of every flag, secrets redacted, for the
+	// reports.
+	options map[string]string
 
 	// Set by the parent of a --parallel run in its children (hidden).
 	child childOptions
@@ -154,6 +159,7 @@ func Parse(args []string, getenv func(string) string) (Options, error) {
 	if o.Help || o.Version || o.ListFaults {
 		return o, nil
 	}
+	o.options = reports.OptionsFromFlags(fs)
 	o.resolve()
 	if err := o.LoadPassword(getenv); err != nil {
 		return o, err

@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,12 +30,29 @@ var renderers = []renderer{
 		func(path string, _ types.Report, r reports.Report) error { return r.WriteJSON(path) }},
 	{"--junit", func(c config.Config) string { return c.Reports.JUnit },
 		func(path string, gr types.Report, r reports.Report) error {
-			return reports.WriteJUnit(reports.JUnitView(gr, r), path)
+			return reports.WriteJUnit(gr, r, path)
 		}},
-	// The HTML and Markdown renderers live in reports/ (wired here when
-	// they exist: write: reports.WriteHTML / reports.WriteMarkdown).
-	{"--html", func(c config.Config) string { return c.Reports.HTML }, nil},
-	{"--markdown", func(c config.Config) string { return c.Reports.Markdown }, nil},
+	{"--html", func(c config.Config) string { return c.Reports.HTML },
+		func(path string, _ types.Report, r reports.Report) error {
+			return writeFile(path, r.WriteHTML)
+		}},
+	{"--markdown", func(c config.Config) string { return c.Reports.Markdown },
+		func(path string, _ types.Report, r reports.Report) error {
+			return writeFile(path, func(w io.Writer) error { r.WriteMarkdown(w); return nil })
+		}},
+}
+
+// writeFile creates path and fills it with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // removeStale removes the report files an earlier run may have left: each

@@ -96,7 +96,7 @@ func (r run) parallel(cfg config.Config) int {
 	// 421, which makes their spec ERROR (or NOT APPLICABLE). Every spec
 	// that met a 421 runs once more, one at a time, after the others, and
 	// its verdict is the one of that serial run.
-	if ids := throttled(reports.Build(merged, r.suite, r.target)); len(ids) > 0 && r.stop.get() == "" {
+	if ids := throttled(reports.BuildReport(merged, r.meta)); len(ids) > 0 && r.stop.get() == "" {
 		fmt.Fprintf(r.stdout, "smtpspec: %d specs met a 421 reply while %d sessions were open: running them again, one at a time\n", len(ids), n)
 		filter := strings.Join(ids, " || ")
 		if r.o.LabelFilter != "" {

@@ -97,9 +97,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg := o.Config
-	target := reports.Target{Address: o.Target}
+	meta := o.reportMeta(args)
 	if o.Target == "" {
-		target.Embedded = true
+		meta.Embedded = true
 		if o.DryRun {
 			cfg.Target = "(embedded reference server)"
 		} else {
@@ -107,8 +107,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				msg := fmt.Sprintf("cannot start the embedded reference server: %v", err)
 				fmt.Fprintf(stderr, "smtpspec: %s\n", msg)
-				r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
-					suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
+				r := run{o: o, start: start, keep: keep, meta: meta, stdout: stdout, stderr: stderr}
 				return r.stoppedBeforeStart(&preflightStop{code: ExitUntestable, msg: msg})
 			}
 			defer srv.Close()
@@ -118,15 +117,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stdout, "smtpspec: with faults switched on: %s\n", strings.Join(o.ReferenceFaults, ", "))
 			}
 		}
-		target.Address = cfg.Target
+		meta.Target = cfg.Target
 	}
 	if len(o.rerun) > 0 {
 		fmt.Fprintf(stdout, "smtpspec: --rerun-failed %s: running the %d requirements that were FAIL or ERROR there\n", o.RerunFailed, len(o.rerun))
 	}
 	o.Config = cfg
 	framework.Configure(cfg)
-	r := run{o: o, start: start, keep: keep, target: target, stdout: stdout, stderr: stderr,
-		suite: reports.Suite{Name: "smtpspec", Version: version.Version, Command: reproduce(args), Strict: o.Strict}}
+	r := run{o: o, start: start, keep: keep, meta: meta, stdout: stdout, stderr: stderr}
 	if o.DryRun {
 		return r.dryRun()
 	}
@@ -148,9 +146,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		ps = &preflightStop{code: ExitUntestable, greeted: g.Code != 0, msg: fmt.Sprintf("run stopped: deadline passed (--deadline %s)", o.Deadline)}
 	}
 	if g.Code != 0 {
-		target.Greeting = g.String()
+		r.meta.Greeting = g
 	}
-	r.target = target
 	if ps != nil {
 		switch {
 		case ps.code == ExitUsage:
@@ -198,8 +195,7 @@ type run struct {
 	o      Options
 	start  time.Time
 	keep   func(types.SpecReport) bool
-	suite  reports.Suite
-	target reports.Target
+	meta   reports.Meta
 	stop   *stopper
 	stdout io.Writer
 	stderr io.Writer
@@ -288,7 +284,7 @@ func (r run) dryRun() int {
 		fmt.Fprintln(r.stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
 	}
-	report := reports.Build(prune(gr, r.keep), r.suite, r.target)
+	report := reports.BuildReport(prune(gr, r.keep), r.meta)
 	writeListing(r.stdout, report)
 	if r.o.set["out"] || r.o.set["json"] {
 		// A dry run writes the listing as report.json only when asked
@@ -323,7 +319,16 @@ func (r run) stoppedBeforeStart(ps *preflightStop) int {
 // finish builds and writes the reports, prints the summary and returns the
 // exit code.
 func (r run) finish(gr types.Report) int {
-	report := reports.Build(gr, r.suite, r.target)
+	report := reports.BuildReport(gr, r.meta)
+	compared := false
+	if r.o.Baseline != "" && !r.noCompare {
+		base, err := reports.DecodeReport(r.o.Baseline, r.o.baseline)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: %v\n", r.o.Baseline, err)
+			return ExitUsage
+		}
+		report, compared = report.WithBaseline(base), true
+	}
 	written, err := writeReports(r.o.Config, gr, report)
 	report.WriteSummary(r.stdout)
 	if err != nil {
@@ -331,32 +336,19 @@ func (r run) finish(gr types.Report) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(r.stdout, "reports: %s\n", strings.Join(written, ", "))
-	for _, rd := range renderers {
-		if rd.write == nil && r.o.set[strings.TrimPrefix(rd.flag, "--")] {
-			fmt.Fprintf(r.stderr, "smtpspec: %s %s: this build cannot write that report yet: not written\n", rd.flag, rd.path(r.o.Config))
+	if compared {
+		// The regression gate: 1 only when a requirement got worse than
+		// in the baseline (known failures stay visible, as known).
+		switch {
+		case report.GateFails():
+			return ExitNonConform
+		case report.Interrupted:
+			return ExitUntestable
 		}
-	}
-	if r.o.Baseline != "" && !r.noCompare {
-		if compareBaseline == nil {
-			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: this build cannot compare reports yet: the exit code is this run's own\n", r.o.Baseline)
-			return exitCode(report)
-		}
-		code, err := compareBaseline(r.o.baseline, report, r.o.Strict, r.stdout)
-		if err != nil {
-			fmt.Fprintf(r.stderr, "smtpspec: --baseline %s: %v\n", r.o.Baseline, err)
-			return ExitUsage
-		}
-		return code
+		return ExitOK
 	}
 	return exitCode(report)
 }
-
-// compareBaseline compares this run's report with the --baseline one (its
-// bytes, read before the run), prints the regressions, fixes and known
-// failures to w, and returns the exit code: 1 only when a requirement got
-// worse. nil: this build has no comparison (reports.Compare is wired here
-// when it exists).
-var compareBaseline func(baseline []byte, current reports.Report, strict bool, w io.Writer) (int, error)
 
 // exitCode: 1 if any requirement failed (WARN too, under --strict); else 3
 // if anything could not be tested or the run was cut short; else 0.
@@ -386,18 +378,6 @@ func sectionOf(res reports.Result) string {
 	return "-"
 }
 
-// reproduce returns the command line that repeats this run.
-func reproduce(args []string) string {
-	quoted := make([]string, len(args))
-	for i, a := range args {
-		if strings.ContainsAny(a, " \t'\"&|!()") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		quoted[i] = a
-	}
-	return strings.TrimSpace("smtpspec " + strings.Join(quoted, " "))
-}
-
 // isTerminal reports whether f is a terminal (colour only makes sense there).
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
@@ -412,4 +392,23 @@ func Run() {
 // embeddedConfig is the reference server the runner starts without --target.
 func embeddedConfig(faults []string) refserver.Config {
 	return refserver.Config{Addr: "127.0.0.1:0", Faults: faults}
+}
+
+// reportMeta is what the reports say about this run besides its results:
+// the tool, the target, the profile and TLS mode, the options and the
+// command line that repeats it (secrets redacted), and what the user said
+// the target is.
+func (o Options) reportMeta(args []string) reports.Meta {
+	rev, dirty := version.Commit()
+	return reports.Meta{
+		Tool:    reports.Tool{Name: "smtpspec", Version: version.Version, Commit: rev, Modified: dirty},
+		Target:  o.Target,
+		Profile: o.Profile,
+		TLSMode: o.TLSMode,
+		Strict:  o.Strict,
+		Command: reports.CommandLine(args),
+		Options: o.options,
+		Implementation: reports.Implementation{Name: o.Implementation.Name, Version: o.Implementation.Version,
+			Organization: o.Implementation.Organization},
+	}
 }

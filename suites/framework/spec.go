@@ -58,6 +58,8 @@ type T struct {
 	codes        CodeCounts
 	// timedOut: a reply did not come within the suite's timeout.
 	timedOut bool
+	// lastCheck is the last expectation found kept (entries_report.go).
+	lastCheck *Check
 }
 
 // abort is the panic value T uses to end a spec after recording its verdict;
@@ -124,6 +126,7 @@ func (t *T) finish(stop *abort) {
 	if tr.Len() > 0 {
 		ginkgo.AddReportEntry(EntryTranscript, tr.String(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
+	t.addReportEntries()
 	if stop != nil {
 		t.record(stop.verdict, stop.message)
 		switch stop.verdict {
@@ -334,6 +337,7 @@ func (t *T) Expect(s *Session, r Reply, e Expectation) {
 	switch {
 	case e.Pass.Has(r.Code):
 		t.checks++
+		t.noteCheck(s, r, e)
 		return
 	case !e.Warn.HasExact(r.Code) && (r.Code == 530 || r.Code == 421 || r.Class() == 4):
 		// Authentication required, the service closing, or a temporary

@@ -1,0 +1,35 @@
+// Command gendocs writes docs/requirements.md from the requirement
+// catalogue and the suite's specs (`make docs`).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/smtpspec/smtpspec/internal/docgen"
+)
+
+func main() {
+	root, err := docgen.Root(".")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	var buf bytes.Buffer
+	if err := docgen.Generate(&buf, root); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	path := filepath.Join(root, docgen.Path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	fmt.Println("wrote", docgen.Path)
+}
