@@ -19,8 +19,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/smtpspec/smtpspec/internal/config"
-	"github.com/smtpspec/smtpspec/reports"
 	"github.com/smtpspec/smtpspec/internal/refserver"
+	"github.com/smtpspec/smtpspec/reports"
 )
 
 // Exit codes, documented in the README.
