@@ -73,6 +73,11 @@ func runSuite(t testing.TB, args ...string) runResult {
 		if err := json.Unmarshal(b, &res.Report); err != nil {
 			t.Fatalf("report.json of smtpspec %v does not parse: %v", args, err)
 		}
+		// Every report any self-test run writes is checked against the
+		// published JSON Schema (reports/schema/report.schema.json).
+		if err := reports.Validate(b); err != nil {
+			t.Errorf("report.json of smtpspec %v does not validate against the schema: %v", args, err)
+		}
 	}
 	return res
 }
