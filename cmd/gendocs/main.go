@@ -18,7 +18,20 @@ func main() {
 		os.Exit(1)
 	}
 	var buf bytes.Buffer
-	if err := docgen.Generate(&buf, root); err != nil {
+	table, err := docgen.Generate(&buf, root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	readmePath := filepath.Join(root, docgen.ReadmePath)
+	readme, err := os.ReadFile(readmePath)
+	if err == nil {
+		var updated string
+		if updated, err = docgen.SpliceCoverage(string(readme), table); err == nil {
+			err = os.WriteFile(readmePath, []byte(updated), 0o644)
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
@@ -31,5 +44,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
-	fmt.Println("wrote", docgen.Path)
+	fmt.Println("wrote", docgen.Path, "and the coverage table in", docgen.ReadmePath)
 }

@@ -18,8 +18,18 @@ func TestRequirementsDocFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := Generate(&buf, root); err != nil {
+	table, err := Generate(&buf, root)
+	if err != nil {
 		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, ReadmePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err := SpliceCoverage(string(readme), table); err != nil {
+		t.Error(err)
+	} else if want != string(readme) {
+		t.Errorf("the coverage table in %s is stale (the catalogue or the specs changed): run make docs", ReadmePath)
 	}
 	have, err := os.ReadFile(filepath.Join(root, Path))
 	if err != nil {
