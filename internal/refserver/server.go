@@ -192,6 +192,11 @@ type Config struct {
 	// unknown, so the suite's specs of that extension are NOT APPLICABLE.
 	Without []string
 
+	// ImplicitTLS serves TLS from the first octet (port 465 style), with
+	// the server's self-signed certificate (see Server.Certificate); the
+	// session is under TLS from the start, so STARTTLS is not offered.
+	ImplicitTLS bool
+
 	// ReplyDelay delays every reply, the greeting and 421s included, by
 	// this much (on top of the delays above). It is for benchmarks of
 	// serial against parallel runs: RFC 5321 §4.5.3.2 lets a server be
@@ -509,7 +514,7 @@ func (s *Server) serve() {
 		go func() {
 			defer s.wg.Done()
 			defer s.forget(c)
-			newSession(s, c).run(busy)
+			newSession(s, s.implicitTLS(c)).run(busy)
 		}()
 	}
 }
