@@ -51,7 +51,8 @@ var (
 	faultStartTLSHandshake = newFault("RFC3207-4-starttls-220",
 		"answers STARTTLS with 220 but has no certificate, so every TLS handshake fails").
 		may("RFC3207-4.2-reset-discards-ehlo", "RFC3207-4.2-reset-discards-transaction", "RFC3207-4.2-no-starttls-after-tls",
-			"RFC3207-4.2-second-starttls", "RFC3207-4.2-ehlo-after-tls")
+			"RFC3207-4.2-second-starttls", "RFC3207-4.2-ehlo-after-tls", "SEC-STARTTLS-INJECTION", "SEC-STARTTLS-INJECTION-TXN",
+			"SEC-STARTTLS-NO-EXTRA-RESPONSE")
 	faultStartTLSArgument = newFault("RFC3207-4-no-arguments-501",
 		"ignores an argument to STARTTLS: answers 220 and starts the handshake")
 	faultStartTLSKeepsEhlo = newFault("RFC3207-4.2-reset-discards-ehlo",
