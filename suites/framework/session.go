@@ -42,7 +42,7 @@ func (t *T) Connect() *Session {
 		ConnectTimeout: t.Cfg.ConnectTimeout,
 		ReplyTimeout:   t.Cfg.ReplyTimeout,
 		Transcript:     tr,
-		TLS:            t.Cfg.dialTLS(),
+		TLS:            DialTLS(t.Cfg),
 	})
 	if err != nil {
 		if consecutiveDialFailures.Add(1) >= breakerLimit {

@@ -60,8 +60,10 @@ func (s *Session) TLS() bool {
 }
 
 // tlsServerName is the name the suite sends as SNI and verifies the
-// certificate against: --tls-server-name, else the target's host.
-func (c Config) tlsServerName() string {
+// certificate against: --tls-server-name, else the target's host. (Plain
+// functions, not methods: Config may be an alias of another package's
+// type.)
+func tlsServerName(c Config) string {
 	if c.TLSServerName != "" {
 		return c.TLSServerName
 	}
@@ -72,12 +74,13 @@ func (c Config) tlsServerName() string {
 	return host
 }
 
-// tlsConfig is the client's TLS configuration: the certificate is verified
-// in the handshake only under --tls-verify; otherwise it is checked after
-// the handshake and the result recorded.
-func (c Config) tlsConfig() *tls.Config {
+// TLSClientConfig is the suite's TLS client configuration for c: SNI
+// --tls-server-name or the target's host; the certificate is verified in
+// the handshake only under --tls-verify, otherwise it is checked after the
+// handshake and the result recorded (TLSReport).
+func TLSClientConfig(c Config) *tls.Config {
 	return &tls.Config{
-		ServerName:         c.tlsServerName(),
+		ServerName:         tlsServerName(c),
 		InsecureSkipVerify: !c.TLSVerify,
 		// Old servers still negotiate TLS 1.0 or 1.1; the report records
 		// the version, and judging it is not RFC 3207's business.
@@ -93,7 +96,7 @@ func (s *Session) recordTLS(mode string) {
 		return
 	}
 	rep := TLSReport{Mode: mode, Version: tls.VersionName(st.Version), CipherSuite: tls.CipherSuiteName(st.CipherSuite),
-		ServerName: s.t.Cfg.tlsServerName()}
+		ServerName: tlsServerName(s.t.Cfg)}
 	if len(st.PeerCertificates) > 0 {
 		leaf := st.PeerCertificates[0]
 		rep.Subject, rep.Issuer, rep.DNSNames = leaf.Subject.String(), leaf.Issuer.String(), leaf.DNSNames
@@ -137,7 +140,7 @@ func verifyChain(st tls.ConnectionState, name string) error {
 // returns them. A failed handshake comes back as err (a *wire.TLSError, or
 // a close): the spec judges it.
 func (s *Session) Handshake() (extra []byte, err error) {
-	extra, err = s.c.StartTLS(s.t.Cfg.tlsConfig())
+	extra, err = s.c.StartTLS(TLSClientConfig(s.t.Cfg))
 	if len(extra) > 0 {
 		s.t.finding(Finding{Rule: ruleNoExtraResponse, Cite: "RFC 3207 §4", Sent: s.lastSent, Actual: wire.Escape(extra),
 			Expected: "nothing after the 220 reply until the TLS handshake (RFC 3207 §4)",
@@ -217,11 +220,12 @@ func replyOr(r Reply, err error) string {
 	return r.String()
 }
 
-// dialTLS returns the TLS configuration Connect dials with: under --tls
-// implicit the session is TLS from the first octet.
-func (c Config) dialTLS() *tls.Config {
+// DialTLS returns the TLS configuration every connection of the run dials
+// with (wire.Options.TLS): under --tls implicit the session is TLS from
+// the first octet; nil otherwise. The runner's preflight dials with it too.
+func DialTLS(c Config) *tls.Config {
 	if c.TLSMode == TLSImplicit {
-		return c.tlsConfig()
+		return TLSClientConfig(c)
 	}
 	return nil
 }
