@@ -57,6 +57,10 @@ var (
 		may("RFC3207-4.2-reset-discards-ehlo", "RFC3207-4.2-reset-discards-transaction", "RFC3207-4.2-no-starttls-after-tls",
 			"RFC3207-4.2-second-starttls", "RFC3207-4.2-ehlo-after-tls", "SEC-STARTTLS-INJECTION", "SEC-STARTTLS-INJECTION-TXN",
 			"SEC-STARTTLS-NO-EXTRA-RESPONSE")
+	faultStartTLS250 = newVariantFault("RFC3207-4-starttls-220", "250",
+		"answers STARTTLS with 250 instead of 220, then starts the handshake").
+		may("RFC3207-4.2-reset-discards-ehlo", "RFC3207-4.2-reset-discards-transaction", "RFC3207-4.2-no-starttls-after-tls",
+			"RFC3207-4.2-second-starttls", "RFC3207-4.2-ehlo-after-tls", "SEC-STARTTLS-NO-EXTRA-RESPONSE")
 	faultStartTLSArgument = newFault("RFC3207-4-no-arguments-501",
 		"ignores an argument to STARTTLS: answers 220 and starts the handshake")
 	faultStartTLSKeepsEhlo = newFault("RFC3207-4.2-reset-discards-ehlo",
@@ -118,6 +122,9 @@ func cmdStartTLS(s *session, arg string) error {
 		pending = nil
 	}
 	ready := "220 2.0.0 Ready to start TLS"
+	if s.has(faultStartTLS250) {
+		ready = "250 2.0.0 Ready to start TLS"
+	}
 	if s.has(faultStartTLSExtraReply) {
 		ready += "\r\n220 2.0.0 Go ahead" // in the same write
 	}

@@ -117,6 +117,9 @@ var _ = ginkgo.Describe("STARTTLS", func() {
 			r := s.Cmd("STARTTLS")
 			if r.Code != 220 {
 				t.Policy(r)
+				if r.Class() == 2 {
+					t.Errorf("STARTTLS got %s, not 220, so no handshake can follow (RFC3207-4-starttls-220 judges that)", r)
+				}
 				t.NotApplicable("the server refuses STARTTLS inside a mail transaction (%s): RFC 3207 does not say whether it may, and no transaction survives a handshake that does not happen", r)
 			}
 			if _, err := s.Handshake(); err != nil {
