@@ -72,3 +72,48 @@ func TestTLSModes(t *testing.T) {
 		})
 	}
 }
+
+// A server that offers its extensions only under TLS (refserver
+// Config.TLSOnly, as servers commonly offer AUTH): under --tls auto the
+// feature gate upgrades with STARTTLS and the extension's specs run under
+// TLS; under --tls none they are NOT APPLICABLE, the keyword not being
+// advertised.
+func TestFeatureGateUpgrades(t *testing.T) {
+	var tlsOnly []string
+	for _, k := range refserver.Extensions() {
+		if k != "STARTTLS" {
+			tlsOnly = append(tlsOnly, k)
+		}
+	}
+	filter := "!feature:core && !feature:STARTTLS"
+	for _, mode := range []string{"auto", "none"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			srv, err := refserver.Start(refserver.Config{TLSOnly: tlsOnly})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			args := []string{"--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence, "--label-filter", filter}
+			if mode != "auto" {
+				args = append(args, "--tls", mode)
+			}
+			res := runSuite(t, args...)
+			if len(res.Report.Results) == 0 {
+				t.Skipf("the suite has no specs of an extension other than STARTTLS yet (label filter %q)", filter)
+			}
+			for _, r := range res.Report.Results {
+				switch {
+				case mode == "none" && (r.Verdict != framework.NotApplicable || !strings.Contains(r.Reason, "not advertised")):
+					t.Errorf("%s: %s (%s), want NOT APPLICABLE: not advertised", r.ID, r.Verdict, r.Reason)
+				case mode == "auto" && r.Verdict == framework.NotApplicable && strings.Contains(r.Reason, "not advertised"):
+					t.Errorf("%s: %s (%s): the gate did not upgrade with STARTTLS", r.ID, r.Verdict, r.Reason)
+				case mode == "auto" && r.Verdict != framework.Pass && r.Verdict != framework.NotApplicable:
+					t.Errorf("%s: %s (%s), want PASS (or NOT APPLICABLE for another reason)", r.ID, r.Verdict, r.Reason)
+				case mode == "auto" && r.Verdict == framework.Pass && !strings.Contains(r.Transcript, "TLS established"):
+					t.Errorf("%s passed without TLS:\n%s", r.ID, r.Transcript)
+				}
+			}
+		})
+	}
+}

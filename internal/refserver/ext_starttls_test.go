@@ -131,3 +131,22 @@ func TestStartTLSFaults(t *testing.T) {
 	c = open(t, start(t, Config{Faults: []string{"RFC3207-4-no-arguments-501"}}))
 	c.run(steps(ehlo, step{line: "STARTTLS now", want: "220 "}))
 }
+
+// Config.TLSOnly offers an extension only after the handshake.
+func TestTLSOnly(t *testing.T) {
+	s := start(t, Config{TLSOnly: []string{"size"}})
+	c := open(t, s)
+	c.run(steps(
+		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 HELP\r\n"},
+		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 "},
+		step{line: "STARTTLS", want: "220 "},
+	))
+	c.handshake(t, tlsClient(t, s))
+	c.run(steps(step{line: "EHLO client.example", want: ehloAfterTLS},
+		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "250 "}))
+	for _, bad := range []string{"STARTTLS", "XNOPE"} {
+		if _, err := Start(Config{TLSOnly: []string{bad}}); err == nil {
+			t.Errorf("Start with TLSOnly %s: no error", bad)
+		}
+	}
+}
