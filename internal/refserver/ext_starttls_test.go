@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,33 @@ func (c *client) handshake(t *testing.T, cfg *tls.Config) {
 	c.conn, c.r = tc, bufio.NewReader(tc)
 }
 
-const ehloAfterTLS = "250-ref.smtpspec.test greets client.example\r\n" +
-	"250-8BITMIME\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 HELP\r\n"
+// ehloKeywords sends EHLO and returns the keywords of the 250 reply.
+func (c *client) ehloKeywords(t *testing.T) map[string]bool {
+	t.Helper()
+	c.send("EHLO client.example\r\n")
+	r := c.reply()
+	if !strings.HasPrefix(r, "250-ref.smtpspec.test greets client.example\r\n") {
+		t.Fatalf("EHLO reply %q", r)
+	}
+	kw := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSuffix(r, "\r\n"), "\r\n")[1:] {
+		kw[strings.Fields(l[4:])[0]] = true
+	}
+	return kw
+}
+
+// ehloUnderTLS checks that EHLO under TLS lists every extension of the
+// server but STARTTLS (and those of without).
+func (c *client) ehloUnderTLS(t *testing.T, without ...string) {
+	t.Helper()
+	kw := c.ehloKeywords(t)
+	for _, k := range Extensions() {
+		want := k != "STARTTLS" && !slices.Contains(without, k)
+		if kw[k] != want {
+			t.Errorf("EHLO under TLS: %s listed = %v, want %v (%v)", k, kw[k], want, kw)
+		}
+	}
+}
 
 // RFC 3207 §4, §4.2: 501 for an argument, 220 and the handshake, then the
 // initial state (MAIL needs EHLO again), STARTTLS no longer listed, and a
@@ -52,15 +78,19 @@ const ehloAfterTLS = "250-ref.smtpspec.test greets client.example\r\n" +
 func TestStartTLS(t *testing.T) {
 	s := start(t, Config{})
 	c := open(t, s)
+	if !c.ehloKeywords(t)["STARTTLS"] {
+		t.Fatal("EHLO does not list STARTTLS")
+	}
 	c.run(steps(
-		step{line: "EHLO client.example", want: ehloReply},
 		step{line: "STARTTLS now", want: "501 5.5.4 Syntax error (no parameters allowed)\r\n"},
 		step{line: "STARTTLS", want: "220 2.0.0 Ready to start TLS\r\n"},
 	))
 	c.handshake(t, tlsClient(t, s))
 	c.run(steps(
 		step{line: "MAIL FROM:<sender@client.example>", want: "503 "},
-		step{line: "EHLO client.example", want: ehloAfterTLS},
+	))
+	c.ehloUnderTLS(t)
+	c.run(steps(
 		step{line: "STARTTLS", want: "503 5.5.1 TLS already active\r\n"},
 		mailOK, rcptOK, dataGo,
 		step{raw: "Subject: t\r\n\r\nover TLS\r\n.\r\n", want: "250 "},
@@ -117,9 +147,9 @@ func TestStartTLSUnoffered(t *testing.T) {
 	}
 	t.Cleanup(func() { conn.Close() })
 	ic := &client{t: t, conn: conn, r: bufio.NewReader(conn), wait: replyWait}
-	ic.run(steps(step{want: "220 ref.smtpspec.test "},
-		step{line: "EHLO client.example", want: ehloAfterTLS},
-		step{line: "STARTTLS", want: "503 "}, noopOK))
+	ic.run(steps(step{want: "220 ref.smtpspec.test "}))
+	ic.ehloUnderTLS(t)
+	ic.run(steps(step{line: "STARTTLS", want: "503 "}, noopOK))
 }
 
 // The faults that change what the client sees before the handshake.
@@ -136,14 +166,16 @@ func TestStartTLSFaults(t *testing.T) {
 func TestTLSOnly(t *testing.T) {
 	s := start(t, Config{TLSOnly: []string{"size"}})
 	c := open(t, s)
+	if kw := c.ehloKeywords(t); kw["SIZE"] || !kw["STARTTLS"] {
+		t.Fatalf("EHLO before TLS: %v, want STARTTLS and no SIZE", kw)
+	}
 	c.run(steps(
-		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 HELP\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 "},
 		step{line: "STARTTLS", want: "220 "},
 	))
 	c.handshake(t, tlsClient(t, s))
-	c.run(steps(step{line: "EHLO client.example", want: ehloAfterTLS},
-		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "250 "}))
+	c.ehloUnderTLS(t)
+	c.run(steps(step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "250 "}))
 	for _, bad := range []string{"STARTTLS", "XNOPE"} {
 		if _, err := Start(Config{TLSOnly: []string{bad}}); err == nil {
 			t.Errorf("Start with TLSOnly %s: no error", bad)
