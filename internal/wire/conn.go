@@ -319,11 +319,25 @@ func (c *Conn) WaitClose(d time.Duration) (bool, []byte) {
 }
 
 // StartTLS performs a TLS client handshake on the connection, after the
-// server's 220 reply to STARTTLS. RFC 3207 §4 allows no octets between that
-// reply and the handshake: any the server sent (already buffered) are
+// server's 220 reply to STARTTLS. Octets the server sent in plaintext after
+// its 220 are returned in a ReadError, since RFC 3207 §4 allows none, and
+// no handshake is made then (UpgradeTLS discards them and goes on). A
+// failed handshake is a *TLSError.
+func (c *Conn) StartTLS(cfg *tls.Config) error {
+	if n := c.br.Buffered(); n > 0 {
+		extra := make([]byte, n)
+		_, _ = io.ReadFull(c.br, extra)
+		c.tr.add(DirServer, extra)
+		return &ReadError{Err: ErrMalformed, Partial: extra, Detail: "plaintext octets after the 220 reply to STARTTLS"}
+	}
+	return c.handshake(cfg)
+}
+
+// UpgradeTLS is StartTLS for a client that tolerates plaintext after the
+// 220: octets the server sent after its reply (already buffered) are
 // recorded in the transcript, discarded and returned as extra, and the
 // handshake goes ahead. A failed handshake is a *TLSError.
-func (c *Conn) StartTLS(cfg *tls.Config) (extra []byte, err error) {
+func (c *Conn) UpgradeTLS(cfg *tls.Config) (extra []byte, err error) {
 	if n := c.br.Buffered(); n > 0 {
 		extra = make([]byte, n)
 		_, _ = io.ReadFull(c.br, extra)

@@ -32,9 +32,7 @@ func TestStartTLS(t *testing.T) {
 	r, err := c.Cmd("STARTTLS")
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(r.Code).To(Equal(220))
-	extra, err := c.StartTLS(insecure())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(extra).To(BeEmpty())
+	g.Expect(c.StartTLS(insecure())).To(Succeed())
 	st, ok := c.TLS()
 	g.Expect(ok).To(BeTrue())
 	g.Expect(st.PeerCertificates[0].Subject.CommonName).To(Equal(refserver.DefaultHostname))
@@ -44,8 +42,8 @@ func TestStartTLS(t *testing.T) {
 	g.Expect(c.Transcript().String()).To(ContainSubstring("TLS established"))
 }
 
-// Plaintext after the 220 is returned and discarded; the handshake still
-// runs.
+// Plaintext after the 220: StartTLS refuses to go on, UpgradeTLS discards
+// it and runs the handshake.
 func TestStartTLSExtraPlaintext(t *testing.T) {
 	g := NewWithT(t)
 	srv, err := refserver.Start(refserver.Config{Faults: []string{"SEC-STARTTLS-NO-EXTRA-RESPONSE"}})
@@ -57,9 +55,18 @@ func TestStartTLSExtraPlaintext(t *testing.T) {
 	_, _ = c.ReadReply()
 	r, _ := c.Cmd("STARTTLS")
 	g.Expect(r.Code).To(Equal(220))
-	extra, err := c.StartTLS(insecure())
+	extra, err := c.UpgradeTLS(insecure())
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(string(extra)).To(Equal("220 2.0.0 Go ahead\r\n"))
+
+	c2, err := Dial(context.Background(), srv.Addr(), Options{ReplyTimeout: 5 * time.Second})
+	g.Expect(err).NotTo(HaveOccurred())
+	defer c2.Close()
+	_, _ = c2.ReadReply()
+	r, _ = c2.Cmd("STARTTLS")
+	g.Expect(r.Code).To(Equal(220))
+	err = c2.StartTLS(insecure())
+	g.Expect(errors.Is(err, ErrMalformed)).To(BeTrue(), "err = %v", err)
 }
 
 // Options.TLS dials implicit TLS; against a plaintext port the handshake

@@ -140,7 +140,7 @@ func verifyChain(st tls.ConnectionState, name string) error {
 // returns them. A failed handshake comes back as err (a *wire.TLSError, or
 // a close): the spec judges it.
 func (s *Session) Handshake() (extra []byte, err error) {
-	extra, err = s.c.StartTLS(TLSClientConfig(s.t.Cfg))
+	extra, err = s.c.UpgradeTLS(TLSClientConfig(s.t.Cfg))
 	if len(extra) > 0 {
 		s.t.finding(Finding{Rule: ruleNoExtraResponse, Cite: "RFC 3207 §4", Sent: s.lastSent, Actual: wire.Escape(extra),
 			Expected: "nothing after the 220 reply until the TLS handshake (RFC 3207 §4)",
