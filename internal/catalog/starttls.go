@@ -56,13 +56,13 @@ var starttls = []Requirement{
 		Keyword: "MUST NOT", Level: Must, Feature: "STARTTLS",
 	},
 	{
-		ID: "RFC3207-4.2-second-starttls", Title: "STARTTLS inside TLS is refused (503, 502 or 554), never answered with 220.",
+		ID: "RFC3207-4.2-second-starttls", Title: "STARTTLS inside TLS is refused with a 5yz (503, 502 and 554 are usual), never answered with 220.",
 		RFC: 3207, Sections: []string{"4.2"},
 		Quote:   `Both the client and the server MUST know if there is a TLS session active. A client MUST NOT attempt to start a TLS session if a TLS session is already active.`,
 		Keyword: KeywordDefined, Level: Defined, Feature: "STARTTLS",
 		Also: []Cite{{5321, "4.1.4"}},
 		Note: "The MUST NOT binds the client; the RFC does not say how a server answers a second STARTTLS (catalogue §17.12). " +
-			"503 (bad sequence), 502 and 554 pass; a 220, offering a second handshake, is a WARN.",
+			"Any 5yz passes (503 bad sequence, 502, 554 are usual); a 220, offering a second handshake, is a WARN.",
 	},
 	{
 		ID: "RFC3207-4.2-ehlo-after-tls", Title: "EHLO as the first command after the TLS handshake gets 250.",
