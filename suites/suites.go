@@ -10,6 +10,8 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+	// STARTTLS (RFC 3207) and CVE-2011-0411.
+	_ "github.com/smtpspec/smtpspec/suites/starttls"
 )
 
 // OnReport, when set, receives the Ginkgo report once the suite ends

@@ -21,8 +21,11 @@ var (
 	// sectionPattern: "4.1.1.4", "2.3.8", "F.1", "C".
 	sectionPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|[A-Z](\.[0-9]+)*)$`)
 	// heading matches a section heading at the start of a line of an RFC:
-	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes".
-	heading = regexp.MustCompile(`^(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S`)
+	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes",
+	// and the subsection form without the final dot that older RFCs use
+	// ("4.2 Result of the STARTTLS Command" in RFC 3207, "6.1  Server
+	// action ..." in RFC 1870).
+	heading = regexp.MustCompile(`^(?:(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S|([0-9]+(?:\.[0-9]+)+)\s+[A-Z])`)
 	// pageFooter and pageHeader are the lines of a page break:
 	// "Klensin   Standards Track   [Page 12]" and
 	// "RFC 5321   SMTP   October 2008".
@@ -102,7 +105,7 @@ func loadRFC(t *testing.T, n int) *rfcText {
 			b.WriteByte(' ')
 		}
 		if m := heading.FindStringSubmatch(line); m != nil {
-			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3]})
+			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3] + m[4]})
 		}
 		b.WriteString(text)
 		joined = len(text) >= 2 && text[len(text)-1] == '-' && isAlnum(text[len(text)-2])
@@ -270,13 +273,19 @@ func TestRequirementsCatalogue(t *testing.T) {
 	row := regexp.MustCompile(`(?m)^\| ([A-Za-z0-9.-]+) \| ([^|]+) \|`)
 	first := regexp.MustCompile(`^([0-9]{3,4}) (?:§([0-9A-Z][0-9.]*[0-9A-Z]|[0-9A-Z])|App\. ([A-Z](?:\.[0-9]+)*))`)
 	checked := 0
+	prev := "" // the section column of the row before: a row may say "same"
 	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		col := strings.TrimSpace(m[2])
+		if col == "same" {
+			col = prev
+		}
+		prev = col
 		r, ok := Lookup(m[1])
 		if !ok {
 			continue
 		}
 		checked++
-		f := first.FindStringSubmatch(strings.TrimSpace(m[2]))
+		f := first.FindStringSubmatch(col)
 		if f == nil {
 			t.Errorf("%s: cannot read the section column %q of REQUIREMENTS.md", r.ID, m[2])
 			continue
@@ -362,6 +371,18 @@ func TestHeadings(t *testing.T) {
 		{"Its use is deprecated; SMTP systems SHOULD NOT use it unless the server can authenticate the client.", "F.1"},
 		{"The maximum total length of a reply line including the reply code and the <CRLF> is 512 octets.", "4.5.3.1.5"},
 		{"the so-called \"source ; route\", MUST BE accepted", "4.1.2"},
+	} {
+		if got := text.find(c.quote); len(got) != 1 || got[0] != c.section {
+			t.Errorf("%q found in sections %v, want [%s]", c.quote, got, c.section)
+		}
+	}
+	// RFC 3207 numbers its subsections without a final dot ("4.2 Result
+	// of the STARTTLS Command").
+	text = loadRFC(t, 3207)
+	for _, c := range []struct{ quote, section string }{
+		{"A server MUST NOT return the STARTTLS extension", "4.2"},
+		{"530 Must issue a STARTTLS command first", "4"},
+		{"it SHOULD reply to every SMTP command from the client (other than a QUIT command) with the 554 reply code", "4.1"},
 	} {
 		if got := text.find(c.quote); len(got) != 1 || got[0] != c.section {
 			t.Errorf("%q found in sections %v, want [%s]", c.quote, got, c.section)

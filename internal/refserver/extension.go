@@ -92,7 +92,7 @@ func enabledExtensions(cfg *Config) ([]*extension, error) {
 
 // offers reports whether the session offers e now.
 func (s *session) offers(e *extension) bool {
-	if !s.srv.enabled[e] {
+	if !s.srv.enabled[e] || (s.srv.tlsOnly[e] && !s.tlsActive()) {
 		return false
 	}
 	return e.offered == nil || e.offered(s)

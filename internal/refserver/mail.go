@@ -109,7 +109,8 @@ var (
 	faultMailKeepsRcpts = newFault("RFC5321-4.1.1.2-mail-clears-buffers",
 		"MAIL right after a finished message keeps a recipient in the forward-path buffer")
 	faultMailBeforeEhlo = newFault("RFC5321-4.1.4-mail-before-ehlo",
-		"accepts MAIL before any EHLO or HELO with 250")
+		"accepts MAIL before any EHLO or HELO with 250").
+		may("RFC3207-4.2-reset-discards-ehlo") // the session after STARTTLS has no EHLO either: judged lenient (WARN)
 	faultMailCodes = newFault("RFC5321-4.3.2-mail-codes",
 		"answers MAIL TO:<...> (wrong keyword) with 504, a code RFC 5321 §4.3.2 does not list for MAIL")
 	faultTransactionOrder = newFault("RFC5321-4.1.4-transaction-order",

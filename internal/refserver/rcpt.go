@@ -14,7 +14,8 @@ var faultRcptBeforeMail = newFault("RFC5321-3.3-rcpt-before-mail",
 // triggers only on the stimulus of its own spec.
 var (
 	faultRcptBeforeEhlo = newFault("RFC5321-4.1.4-rcpt-before-ehlo",
-		"answers RCPT before any EHLO or HELO with 250")
+		"answers RCPT before any EHLO or HELO with 250").
+		may("RFC3207-4.2-reset-discards-transaction", "SEC-STARTTLS-INJECTION-TXN") // their RCPT after STARTTLS has no EHLO either: inconclusive (ERROR)
 	faultRcptAccept = newFault("RFC5321-3.3-rcpt-accept",
 		"refuses an existing mailbox with 550 when the RCPT before it in the transaction was refused")
 	faultRcptUnknown = newFault("RFC5321-3.3-rcpt-unknown-550",

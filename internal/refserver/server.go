@@ -192,6 +192,16 @@ type Config struct {
 	// unknown, so the suite's specs of that extension are NOT APPLICABLE.
 	Without []string
 
+	// TLSOnly lists EHLO keywords of extensions offered only under TLS
+	// (after STARTTLS, or with ImplicitTLS), as servers commonly offer AUTH
+	// (RFC 3207 §4.2: the offer may change after the handshake).
+	TLSOnly []string
+
+	// ImplicitTLS serves TLS from the first octet (port 465 style), with
+	// the server's self-signed certificate (see Server.Certificate); the
+	// session is under TLS from the start, so STARTTLS is not offered.
+	ImplicitTLS bool
+
 	// ReplyDelay delays every reply, the greeting and 421s included, by
 	// this much (on top of the delays above). It is for benchmarks of
 	// serial against parallel runs: RFC 5321 §4.5.3.2 lets a server be
@@ -231,6 +241,8 @@ type Server struct {
 	// keyword order; enabled holds the same set.
 	exts    []*extension
 	enabled map[*extension]bool
+	// tlsOnly are the extensions offered only under TLS (Config.TLSOnly).
+	tlsOnly map[*extension]bool
 	ln      net.Listener
 	wg      sync.WaitGroup
 	done    chan struct{} // closed by Close: ends the reply delays at once
@@ -339,6 +351,14 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	tlsOnly := map[*extension]bool{}
+	for _, k := range cfg.TLSOnly {
+		e := extensions[strings.ToUpper(k)]
+		if e == nil || strings.EqualFold(k, "STARTTLS") {
+			return nil, fmt.Errorf("refserver: TLSOnly names %q, which is not an extension the server can offer under TLS", k)
+		}
+		tlsOnly[e] = true
+	}
 	enabled := map[*extension]bool{}
 	for _, e := range exts {
 		enabled[e] = true
@@ -351,7 +371,7 @@ func Start(cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, fmt.Errorf("refserver: %s resolved to %s, which is not a loopback address", cfg.Addr, ln.Addr())
 	}
-	s := &Server{cfg: cfg, faults: faults, exts: exts, enabled: enabled, ln: ln, done: make(chan struct{}), sessions: map[net.Conn]struct{}{}}
+	s := &Server{cfg: cfg, faults: faults, exts: exts, enabled: enabled, tlsOnly: tlsOnly, ln: ln, done: make(chan struct{}), sessions: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -435,6 +455,7 @@ func (c *Config) normalise() error {
 	}
 	c.Faults = append([]string(nil), c.Faults...)
 	c.Without = append([]string(nil), c.Without...)
+	c.TLSOnly = append([]string(nil), c.TLSOnly...)
 	return nil
 }
 
@@ -523,7 +544,7 @@ func (s *Server) serve() {
 		go func() {
 			defer s.wg.Done()
 			defer s.forget(c)
-			newSession(s, c).run(busy)
+			newSession(s, s.implicitTLS(c)).run(busy)
 		}()
 	}
 }

@@ -188,8 +188,8 @@ func (s *session) linger() {
 		s.engaged = false
 		s.srv.engaged.Add(-1)
 	}
-	if tc, ok := s.conn.(*net.TCPConn); ok {
-		tc.CloseWrite()
+	if cw, ok := s.conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite() // *net.TCPConn, or *tls.Conn after STARTTLS
 	}
 	if s.conn.SetReadDeadline(time.Now().Add(lingerTimeout)) == nil {
 		io.CopyN(io.Discard, s.conn, 1<<20)
@@ -408,7 +408,9 @@ func (s *session) handle(line []byte, long bool) error {
 			return s.reply("250 2.0.0 Ok")
 		}
 		return s.cmdNotImplemented(arg)
-	case "ETRN", "ATRN", "SEND", "SOML", "SAML", "STARTTLS", "AUTH":
+	case "STARTTLS":
+		return s.cmdStartTLSUnoffered(arg) // ext_starttls.go: 503 inside TLS, else 502
+	case "ETRN", "ATRN", "SEND", "SOML", "SAML", "AUTH":
 		return s.cmdNotImplemented(arg)
 	default:
 		return s.cmdUnknown(upper)

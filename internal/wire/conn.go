@@ -68,6 +68,9 @@ type Options struct {
 	Limits Limits
 	// Transcript, when set, records every octet sent and received.
 	Transcript *Transcript
+	// TLS, when set, makes Dial run a TLS handshake right after the TCP
+	// connect (implicit TLS, port 465 style), within ReplyTimeout.
+	TLS *tls.Config
 }
 
 // Conn is one SMTP connection seen from the client side.
@@ -100,8 +103,20 @@ func Dial(ctx context.Context, addr string, opts Options) (*Conn, error) {
 	c := &Conn{nc: nc, br: bufio.NewReaderSize(nc, 64<<10), opts: opts, tr: opts.Transcript}
 	c.stopCtx = context.AfterFunc(ctx, func() { nc.Close() })
 	c.tr.Note("connected to %s", addr)
+	if opts.TLS != nil {
+		if err := c.handshake(opts.TLS); err != nil {
+			c.Close()
+			return nil, &DialError{Addr: addr, Err: err}
+		}
+	}
 	return c, nil
 }
+
+// TLSError is a failed TLS handshake.
+type TLSError struct{ Err error }
+
+func (e *TLSError) Error() string { return "wire: TLS handshake: " + e.Err.Error() }
+func (e *TLSError) Unwrap() error { return e.Err }
 
 // Transcript returns the connection's transcript (possibly nil).
 func (c *Conn) Transcript() *Transcript { return c.tr }
@@ -305,7 +320,9 @@ func (c *Conn) WaitClose(d time.Duration) (bool, []byte) {
 
 // StartTLS performs a TLS client handshake on the connection, after the
 // server's 220 reply to STARTTLS. Octets the server sent in plaintext after
-// its 220 are returned in a ReadError, since RFC 3207 §4 allows none.
+// its 220 are returned in a ReadError, since RFC 3207 §4 allows none, and
+// no handshake is made then (UpgradeTLS discards them and goes on). A
+// failed handshake is a *TLSError.
 func (c *Conn) StartTLS(cfg *tls.Config) error {
 	if n := c.br.Buffered(); n > 0 {
 		extra := make([]byte, n)
@@ -313,18 +330,49 @@ func (c *Conn) StartTLS(cfg *tls.Config) error {
 		c.tr.add(DirServer, extra)
 		return &ReadError{Err: ErrMalformed, Partial: extra, Detail: "plaintext octets after the 220 reply to STARTTLS"}
 	}
+	return c.handshake(cfg)
+}
+
+// UpgradeTLS is StartTLS for a client that tolerates plaintext after the
+// 220: octets the server sent after its reply (already buffered) are
+// recorded in the transcript, discarded and returned as extra, and the
+// handshake goes ahead. A failed handshake is a *TLSError.
+func (c *Conn) UpgradeTLS(cfg *tls.Config) (extra []byte, err error) {
+	if n := c.br.Buffered(); n > 0 {
+		extra = make([]byte, n)
+		_, _ = io.ReadFull(c.br, extra)
+		c.tr.add(DirServer, extra)
+	}
+	return extra, c.handshake(cfg)
+}
+
+// handshake runs the TLS client handshake on the connection, within the
+// reply timeout, and makes the connection read and write through TLS.
+func (c *Conn) handshake(cfg *tls.Config) error {
 	tc := tls.Client(c.nc, cfg)
 	if err := tc.SetDeadline(time.Now().Add(c.opts.ReplyTimeout)); err != nil {
 		return classify(err, nil)
 	}
 	if err := tc.Handshake(); err != nil {
-		return fmt.Errorf("wire: TLS handshake: %w", err)
+		c.tr.Note("TLS handshake failed: %v", err)
+		return &TLSError{Err: err}
 	}
 	_ = tc.SetDeadline(time.Time{})
 	c.nc = tc
 	c.br = bufio.NewReaderSize(tc, 64<<10)
-	c.tr.Note("TLS established (version 0x%04x)", tc.ConnectionState().Version)
+	st := tc.ConnectionState()
+	c.tr.Note("TLS established (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
 	return nil
+}
+
+// TLS returns the state of the connection's TLS session; ok is false while
+// the connection is in plaintext.
+func (c *Conn) TLS() (st tls.ConnectionState, ok bool) {
+	tc, ok := c.nc.(*tls.Conn)
+	if !ok {
+		return tls.ConnectionState{}, false
+	}
+	return tc.ConnectionState(), true
 }
 
 func truncate(b []byte, n int) []byte {

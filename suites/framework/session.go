@@ -42,16 +42,18 @@ func (t *T) Connect() *Session {
 		ConnectTimeout: t.Cfg.ConnectTimeout,
 		ReplyTimeout:   t.Cfg.ReplyTimeout,
 		Transcript:     tr,
+		TLS:            DialTLS(t.Cfg),
 	})
 	if err != nil {
 		if consecutiveDialFailures.Add(1) >= breakerLimit {
-			ginkgo.AbortSuite(fmt.Sprintf("target %s stopped accepting connections (%d specs in a row): %v", t.Cfg.Target, breakerLimit, err))
+			ginkgo.AbortSuite(fmt.Sprintf("target %s stopped accepting connections (%d specs in a row): %s", t.Cfg.Target, breakerLimit, describeTLSError(err)))
 		}
-		t.Errorf("%v", err)
+		t.Errorf("%s", describeTLSError(err))
 	}
 	consecutiveDialFailures.Store(0)
 	s := &Session{t: t, c: c}
 	t.sessions = append(t.sessions, s)
+	s.recordTLS(TLSImplicit) // tls.go: under --tls implicit
 	return s
 }
 
@@ -78,6 +80,7 @@ func (t *T) Dial() *Session {
 func (t *T) Greeted() *Session {
 	s := t.Dial()
 	s.Hello()
+	t.tlsAfterHello(s) // tls.go: --tls starttls upgrades here
 	t.gate(s)
 	return s
 }
