@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/smtpspec/smtpspec/internal/config"
 	"github.com/smtpspec/smtpspec/internal/refserver"
 	"github.com/smtpspec/smtpspec/internal/version"
 	"github.com/smtpspec/smtpspec/reports"
@@ -103,7 +104,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if o.DryRun {
 			cfg.Target = "(embedded reference server)"
 		} else {
-			srv, err := refserver.Start(embeddedConfig(o.ReferenceFaults))
+			srv, err := refserver.Start(embeddedConfig(o.Config))
 			if err != nil {
 				msg := fmt.Sprintf("cannot start the embedded reference server: %v", err)
 				fmt.Fprintf(stderr, "smtpspec: %s\n", msg)
@@ -389,9 +390,11 @@ func Run() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// embeddedConfig is the reference server the runner starts without --target.
-func embeddedConfig(faults []string) refserver.Config {
-	return refserver.Config{Addr: "127.0.0.1:0", Faults: faults}
+// embeddedConfig is the reference server the runner starts without
+// --target: with the faults of --reference-fault, and speaking TLS from the
+// first octet under --tls implicit.
+func embeddedConfig(c config.Config) refserver.Config {
+	return refserver.Config{Addr: "127.0.0.1:0", Faults: c.ReferenceFaults, ImplicitTLS: c.TLSMode == config.TLSImplicit}
 }
 
 // reportMeta is what the reports say about this run besides its results:
