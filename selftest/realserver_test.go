@@ -60,12 +60,13 @@ func (rs realServer) certPath(dir string) string {
 }
 
 // authArgs are the smtpspec arguments that give a run the instance's
-// credentials (dir: the test beds' directory, testbedDir()):
-// --auth-user USER --auth-password-file FILE once the runner has them.
+// credentials (dir: the test beds' directory, testbedDir()): --auth-user
+// USER --auth-password-file FILE, the file its start script wrote.
 func (rs realServer) authArgs(dir string) []string {
-	// enabled by the lead once --auth-user exists
-	_ = dir
-	return nil
+	if !rs.auth {
+		return nil
+	}
+	return []string{"--auth-user", rs.authUser, "--auth-password-file", rs.passwordPath(dir)}
 }
 
 // realServers are the real-server instances the tests run the suite
