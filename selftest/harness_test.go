@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 
 // runResult is one run of the binary.
 type runResult struct {
+	Out     string // the --out directory
 	Code    int
 	Stdout  string
 	Stderr  string
@@ -63,7 +64,7 @@ func runSuite(t testing.TB, args ...string) runResult {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	res := runResult{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
+	res := runResult{Out: out, Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		res.Code = ee.ExitCode()
 	} else if err != nil {
