@@ -10,6 +10,10 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+
+	// The extensions, one package each.
+	_ "github.com/smtpspec/smtpspec/suites/atrn"
+	_ "github.com/smtpspec/smtpspec/suites/etrn"
 )
 
 // OnReport, when set, receives the Ginkgo report once the suite ends

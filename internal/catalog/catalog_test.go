@@ -21,8 +21,10 @@ var (
 	// sectionPattern: "4.1.1.4", "2.3.8", "F.1", "C".
 	sectionPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|[A-Z](\.[0-9]+)*)$`)
 	// heading matches a section heading at the start of a line of an RFC:
-	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes".
-	heading = regexp.MustCompile(`^(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S`)
+	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes";
+	// older RFCs write a subsection number without the final dot
+	// ("6.1  Server action", RFC 1870; "4.1 The NOTIFY parameter", RFC 3461).
+	heading = regexp.MustCompile(`^(?:(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S|([0-9]+(?:\.[0-9]+)+)\s+[A-Z])`)
 	// pageFooter and pageHeader are the lines of a page break:
 	// "Klensin   Standards Track   [Page 12]" and
 	// "RFC 5321   SMTP   October 2008".
@@ -102,7 +104,7 @@ func loadRFC(t *testing.T, n int) *rfcText {
 			b.WriteByte(' ')
 		}
 		if m := heading.FindStringSubmatch(line); m != nil {
-			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3]})
+			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3] + m[4]})
 		}
 		b.WriteString(text)
 		joined = len(text) >= 2 && text[len(text)-1] == '-' && isAlnum(text[len(text)-2])
