@@ -126,6 +126,7 @@ func (s *session) ehloLines(name string) []string {
 	}
 	lines := append([]string{first}, s.extensionLines()...)
 	lines = append(lines, "HELP") // RFC 5321 §4.1.1.8
+	lines = append(lines, s.extraKeywords()...)
 	if s.has(faultEhloLineSyntax) {
 		lines = append(lines, "X_SMTPSPEC")
 	}
@@ -140,6 +141,9 @@ func (s *session) ehloLines(name string) []string {
 func (s *session) cmdHelo(arg string) error {
 	if reply, ok := s.helloFault("HELO", arg); ok {
 		return s.reply(reply)
+	}
+	if s.heloFault() {
+		return s.reply("500 5.5.1 Command unrecognized") // faults_more.go
 	}
 	if arg == "" {
 		return s.reply("501 5.5.4 Syntax: HELO hostname")
