@@ -56,6 +56,16 @@ var coreMore = []Requirement{
 		Keyword: "MUST NOT", Level: Must, Feature: FeatureCore,
 		Also: []Cite{{5321, "8"}},
 	},
+	{
+		ID: "SEC-OPEN-RELAY", Title: "A source-routed recipient through a served domain to a foreign mailbox (<@served:user@foreign>) is refused like any relay attempt.",
+		RFC: 5321, Sections: []string{"7.9"},
+		Quote:   `Some sites have decided to limit the use of the relay function to known or identifiable sources, and implementations SHOULD provide the capability to perform this type of filtering.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Also: []Cite{{5321, "3.6.2"}, {5321, "C"}, {5321, "4.1.1.3"}},
+		Note: "A server strips the source route and delivers to the final mailbox (§4.1.1.3, App. C), so accepting <@served:user@foreign> relays to the foreign domain; " +
+			"the spec runs only where a plain foreign recipient is refused, so that it finds a relay filter the route gets around. " +
+			"The other variants of REQUIREMENTS.md (percent hack, bang path, quoted local part) are left out: accepting them may mean local delivery, which only SINK could tell.",
+	},
 }
 
 func init() { register(coreMore) }

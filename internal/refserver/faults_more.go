@@ -26,6 +26,8 @@ var (
 		"refuses a message with a Received: field that does not end in \"; date-time\"")
 	faultLoop = newFault("RFC5321-6.3-loop-threshold",
 		"refuses a message with more than 30 Received: fields as a mail loop")
+	faultRouteRelay = newFault("SEC-OPEN-RELAY",
+		"judges a source-routed recipient by the first domain of its route, so that <@example.test:user@other.example> is accepted for relay")
 	faultUnregistered = newFault("RFC5321-2.2.2-registered-keywords",
 		"lists PRDR, an extension keyword IANA never registered, in the EHLO reply")
 )
@@ -35,6 +37,12 @@ const loopThreshold = 30
 
 // heloFault reports whether faultHeloAgain refuses this HELO.
 func (s *session) heloFault() bool { return s.helo != "" && s.has(faultHeloAgain) }
+
+// routeRelayFault reports whether faultRouteRelay accepts the foreign
+// mailbox of p because its source route starts at a served domain.
+func (s *session) routeRelayFault(p path) bool {
+	return len(p.route) > 0 && strings.EqualFold(p.route[0], s.cfg.Domain) && s.has(faultRouteRelay)
+}
 
 // extraKeywords returns the keyword lines a fault adds to the EHLO reply.
 func (s *session) extraKeywords() []string {
@@ -118,4 +126,9 @@ func headerFields(data []byte) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+func init() {
+	// An open relay has no relay filter for a source route to get around.
+	faultOpenRelay.may("SEC-OPEN-RELAY")
 }

@@ -57,3 +57,13 @@ func TestHelloFaultsMore(t *testing.T) {
 	open(t, start(t, Config{Faults: []string{"RFC5321-2.2.2-registered-keywords"}})).run(steps(
 		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-ATRN\r\n250-ETRN\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-HELP\r\n250 PRDR\r\n"}))
 }
+
+// faultRouteRelay accepts a foreign mailbox behind a route through the
+// served domain; the clean server refuses it like the plain form.
+func TestRouteRelayFault(t *testing.T) {
+	probe := step{line: "RCPT TO:<@example.test:someone@other.example>", want: "550 5.7.1 "}
+	open(t, start(t, Config{})).run(steps(ehlo, mailOK, probe))
+	probe.want = "250 "
+	open(t, start(t, Config{Faults: []string{"SEC-OPEN-RELAY"}})).run(steps(ehlo, mailOK,
+		step{line: "RCPT TO:<someone@other.example>", want: "550 5.7.1 "}, probe))
+}
