@@ -57,6 +57,15 @@ var coreMore = []Requirement{
 		Also: []Cite{{5321, "8"}},
 	},
 	{
+		ID: "RFC5321-4.3.2-state-matrix", Title: "Each command in each state (fresh, after EHLO, after MAIL, after RCPT, after a message) gets the reply of the §4.3.2 table for that state.",
+		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
+		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +
+			`Each command is listed with its usual possible replies.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.1.4"}, {5321, "3.3"}},
+		Note: "REQUIREMENTS.md §10.2 gives the table by state. Its MUST cells (503 for a command out of order, §4.1.4) have specs of their own at MUST level; here every cell is judged at the table's SHOULD.",
+	},
+	{
 		ID: "SEC-OPEN-RELAY", Title: "A source-routed recipient through a served domain to a foreign mailbox (<@served:user@foreign>) is refused like any relay attempt.",
 		RFC: 5321, Sections: []string{"7.9"},
 		Quote:   `Some sites have decided to limit the use of the relay function to known or identifiable sources, and implementations SHOULD provide the capability to perform this type of filtering.`,

@@ -26,6 +26,8 @@ var (
 		"refuses a message with a Received: field that does not end in \"; date-time\"")
 	faultLoop = newFault("RFC5321-6.3-loop-threshold",
 		"refuses a message with more than 30 Received: fields as a mail loop")
+	faultStateMatrix = newFault("RFC5321-4.3.2-state-matrix",
+		"answers EHLO right after the 250 for a message with 503 (bad sequence of commands)")
 	faultRouteRelay = newFault("SEC-OPEN-RELAY",
 		"judges a source-routed recipient by the first domain of its route, so that <@example.test:user@other.example> is accepted for relay")
 	faultUnregistered = newFault("RFC5321-2.2.2-registered-keywords",
@@ -37,6 +39,10 @@ const loopThreshold = 30
 
 // heloFault reports whether faultHeloAgain refuses this HELO.
 func (s *session) heloFault() bool { return s.helo != "" && s.has(faultHeloAgain) }
+
+// ehloAfterMessageFault reports whether faultStateMatrix refuses this EHLO,
+// sent right after the 250 for a message.
+func (s *session) ehloAfterMessageFault() bool { return s.prev == "DATA-END" && s.has(faultStateMatrix) }
 
 // routeRelayFault reports whether faultRouteRelay accepts the foreign
 // mailbox of p because its source route starts at a served domain.
