@@ -42,7 +42,9 @@ func (s *session) heloFault() bool { return s.helo != "" && s.has(faultHeloAgain
 
 // ehloAfterMessageFault reports whether faultStateMatrix refuses this EHLO,
 // sent right after the 250 for a message.
-func (s *session) ehloAfterMessageFault() bool { return s.prev == "DATA-END" && s.has(faultStateMatrix) }
+func (s *session) ehloAfterMessageFault() bool {
+	return s.prev == "DATA-END" && s.has(faultStateMatrix)
+}
 
 // routeRelayFault reports whether faultRouteRelay accepts the foreign
 // mailbox of p because its source route starts at a served domain.
