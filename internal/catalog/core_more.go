@@ -57,6 +57,13 @@ var coreMore = []Requirement{
 		Also: []Cite{{5321, "8"}},
 	},
 	{
+		ID: "RFC5321-3.1-554-text", Title: "A 554 greeting explains itself in its text, beyond the server's domain.",
+		RFC: 5321, Sections: []string{"3.1"},
+		Quote:   `Since an attempt to make an SMTP connection to such a system is probably in error, a server returning a 554 response on connection opening SHOULD provide enough information in the reply text to facilitate debugging of the sending system.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Note: "How much text is enough is the operator's call; the spec asks only that there be some beyond the domain (and an enhanced status code).",
+	},
+	{
 		ID: "RFC5321-4.3.2-state-matrix", Title: "Each command in each state (fresh, after EHLO, after MAIL, after RCPT, after a message) gets the reply of the §4.3.2 table for that state.",
 		RFC: 5321, Sections: []string{"4.3.1", "4.3.2"},
 		Quote: `The table below lists alternative success and failure replies for each command. These SHOULD be strictly adhered to.` + QuoteSeparator +

@@ -58,6 +58,13 @@ var etrnReqs = []Requirement{
 		Keyword: "SHOULD", Level: Should, Feature: "ETRN",
 		Note: "§8 names the case: \"a person asking to release @com, which would release mail for any address that ended with com\".",
 	},
+	{
+		ID: "RFC1985-2-etrn-no-params", Title: "The ETRN line of the EHLO reply has no parameters.",
+		RFC: 1985, Sections: []string{"2"},
+		Quote:   `the EHLO keyword value associated with this extension is "ETRN", with no associated parameters;`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "ETRN",
+		Note: "RFC 1985 §2(2) defines the keyword line without a keyword of its own.",
+	},
 }
 
 func init() { register(etrnReqs) }

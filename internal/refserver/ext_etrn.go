@@ -24,6 +24,12 @@ var _ = registerExtension(&extension{
 	keyword: "ETRN",
 	// RFC 1985 §2(2): the keyword has no parameters. faultEtrnKeyword
 	// (misc.go) leaves it out of EHLO while ETRN still works.
+	line: func(s *session) string {
+		if s.has(faultEtrnParams) {
+			return "ETRN QUEUE"
+		}
+		return "ETRN"
+	},
 	offered: func(s *session) bool { return !s.has(faultEtrnKeyword) },
 	verbs:   map[string]verbHandler{"ETRN": cmdEtrn},
 })
@@ -42,6 +48,8 @@ var (
 		"accepts ETRN inside an open mail transaction")
 	faultEtrn253 = newFault("RFC1985-etrn-253-count",
 		"answers ETRN for a domain it holds mail for with 253 but leaves the number of messages out of the text")
+	faultEtrnParams = newFault("RFC1985-2-etrn-no-params",
+		"lists ETRN in the EHLO reply with a parameter (\"ETRN QUEUE\")")
 	faultEtrnOptions = newFault("RFC1985-etrn-options",
 		"honours ETRN @<domain> for any suffix of its domain, so that ETRN @test releases everything under .test")
 )
@@ -49,7 +57,7 @@ var (
 func init() {
 	// Without the ETRN keyword, the ETRN specs are not applicable.
 	faultEtrnKeyword.may("RFC1985-etrn-reply-set", "RFC1985-etrn-syntax", "RFC1985-etrn-unauthorised-node",
-		"RFC1985-etrn-in-transaction", "RFC1985-etrn-253-count", "RFC1985-etrn-options")
+		"RFC1985-etrn-in-transaction", "RFC1985-etrn-253-count", "RFC1985-etrn-options", "RFC1985-2-etrn-no-params")
 }
 
 // cmdEtrn answers ETRN [<option character>]<node name> (RFC 1985 §5).

@@ -36,6 +36,7 @@ func TestEtrnFaults(t *testing.T) {
 		{"RFC1985-etrn-253-count", steps(ehlo, mailOK, rcptOK, dataGo, step{line: ".", want: queued},
 			step{line: "ETRN example.test", want: "253 2.0.0 OK, pending messages for node example.test started\r\n"})},
 		{"RFC1985-etrn-options", steps(ehlo, step{line: "ETRN @test", want: "250 "})},
+		{"RFC1985-2-etrn-no-params", steps(step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-ATRN\r\n250-ETRN QUEUE\r\n"})},
 		{"RFC1985-etrn-keyword", steps(step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-ATRN\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 HELP\r\n"},
 			step{line: "ETRN example.test", want: "250 2.0.0 Queuing started\r\n"})},
 	} {

@@ -28,6 +28,8 @@ var (
 		"refuses a message with more than 30 Received: fields as a mail loop")
 	faultStateMatrix = newFault("RFC5321-4.3.2-state-matrix",
 		"answers EHLO right after the 250 for a message with 503 (bad sequence of commands)")
+	fault554Text = newRefuseFault("RFC5321-3.1-554-text",
+		"greets a refused client with a bare \"554 <domain>\", no text saying why")
 	faultRouteRelay = newFault("SEC-OPEN-RELAY",
 		"judges a source-routed recipient by the first domain of its route, so that <@example.test:user@other.example> is accepted for relay")
 	faultUnregistered = newFault("RFC5321-2.2.2-registered-keywords",
@@ -39,6 +41,15 @@ const loopThreshold = 30
 
 // heloFault reports whether faultHeloAgain refuses this HELO.
 func (s *session) heloFault() bool { return s.helo != "" && s.has(faultHeloAgain) }
+
+// refusalText is the text of the 554 greeting after the domain (RFC 5321
+// §3.1: enough to debug the sending system).
+func (s *session) refusalText() string {
+	if s.has(fault554Text) {
+		return ""
+	}
+	return " no SMTP service here"
+}
 
 // ehloAfterMessageFault reports whether faultStateMatrix refuses this EHLO,
 // sent right after the 250 for a message.

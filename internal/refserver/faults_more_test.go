@@ -76,3 +76,15 @@ func TestStateMatrixFault(t *testing.T) {
 	open(t, s).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: "Subject: t\r\n\r\nbody\r\n.\r\n", want: queued},
 		step{line: "EHLO client.example", want: "503 5.5.1 Bad sequence of commands\r\n"}))
 }
+
+// fault554Text leaves the reason out of the 554 greeting.
+func TestRefusalTextFault(t *testing.T) {
+	c := dial(t, start(t, Config{Mode: ModeRefuse, Faults: []string{"RFC5321-3.1-554-text"}}).Addr())
+	if g := c.reply(); g != "554 ref.smtpspec.test\r\n" {
+		t.Fatalf("greeting %q, want a bare 554 with the domain", g)
+	}
+	c = dial(t, start(t, Config{Mode: ModeRefuse}).Addr())
+	if g := c.reply(); g != "554 ref.smtpspec.test no SMTP service here\r\n" {
+		t.Fatalf("greeting %q", g)
+	}
+}

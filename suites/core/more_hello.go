@@ -89,3 +89,35 @@ var _ = ginkgo.Describe("The required commands and the registered keywords", fun
 		t.Checked()
 	})
 })
+
+var _ = ginkgo.Describe("The 554 greeting", func() {
+	// RFC 5321 §3.1: a server that refuses the session with a 554 greeting
+	// says why in its text, to help debug the sending system.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.1-554-text", Commands: []string{"QUIT"},
+	}, "explains a 554 greeting in its text", func(t *framework.T) {
+		s := t.Connect()
+		r, err := s.TryRead()
+		if err != nil {
+			t.Errorf("no greeting: %v", err)
+		}
+		if r.Code != 554 {
+			connQuit(s)
+			t.NotApplicable("the greeting is %d, not 554: the server does not refuse this client", r.Code)
+		}
+		words := strings.Fields(r.Text())
+		if len(words) > 0 && domainWord.MatchString(words[0]) {
+			words = words[1:] // the server's domain (RFC 5321 §4.2)
+		}
+		if len(words) > 0 && enhancedCode.MatchString(words[0]) {
+			words = words[1:]
+		}
+		if len(words) == 0 {
+			t.Violation(framework.Finding{Sent: "(connect)", Actual: r.String(),
+				Expected: "a 554 greeting whose text says why the session is refused (RFC 5321 §3.1)",
+				Detail:   "the 554 greeting gives no text beyond the domain"})
+		}
+		t.Checked()
+		connQuit(s)
+	})
+})

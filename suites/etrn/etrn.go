@@ -40,6 +40,19 @@ const foreignNode = "smtpspec-etrn-probe.example"
 var count = regexp.MustCompile(`(^|[^0-9.])[0-9]+\s+pending`)
 
 var _ = ginkgo.Describe("ETRN", func() {
+	// RFC 1985 §2(2): the EHLO keyword ETRN has no parameters.
+	framework.It(framework.Requirement{
+		ID: "RFC1985-2-etrn-no-params", Commands: []string{"EHLO"},
+	}, "lists ETRN in EHLO without parameters", func(t *framework.T) {
+		s := t.Greeted()
+		if params := s.Ehlo.Params("ETRN"); len(params) > 0 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: s.Ehlo.String(),
+				Expected: "an ETRN line without parameters (RFC 1985 §2(2))",
+				Detail:   fmt.Sprintf("the ETRN line has parameters: %s", strings.Join(params, " "))})
+		}
+		t.Checked()
+	})
+
 	// RFC 1985 §5.1: a well-formed ETRN is answered with one of the codes
 	// §5.1 lists for it.
 	framework.It(framework.Requirement{
