@@ -150,4 +150,11 @@ func headerFields(data []byte) []string {
 func init() {
 	// An open relay has no relay filter for a source route to get around.
 	faultOpenRelay.may("SEC-OPEN-RELAY")
+	// The state table spec sends every command in every state, so a fault
+	// that breaks one cell of the table shows there too.
+	for _, f := range []*fault{faultRcptBeforeMail, faultQuitAnyTime, faultBuffersCleared, faultRset250, faultNoop250,
+		faultDataAfterMessage, faultDataBeforeEhlo, faultDataBeforeRcpt, faultMailAfterRcpt, faultMailBeforeEhlo,
+		faultNestedMail, faultNoopBeforeEhlo, faultRcptBeforeEhlo, faultRsetBeforeEhlo, faultVrfyPreEhlo, faultVrfyMinSet} {
+		f.may("RFC5321-4.3.2-state-matrix")
+	}
 }

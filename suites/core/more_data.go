@@ -119,6 +119,7 @@ var _ = ginkgo.Describe("What a message is not refused for", func() {
 		}
 		why := "RFC 5321 §4.1.4: a failed verification of the EHLO argument MUST NOT be a reason to refuse a message"
 		detail := fmt.Sprintf("the message was accepted after EHLO %s, the client's address, and refused after EHLO %s", own, other)
+		s.Conn().Close() // one session at a time: a server may limit concurrent sessions
 		s = t.Dial()
 		for _, c := range []struct {
 			line string
