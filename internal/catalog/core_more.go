@@ -2,8 +2,9 @@ package catalog
 
 // coreMore continues the catalogue of RFC 5321 itself (feature "core"): the
 // required command set, what may not be grounds to refuse a message (the
-// EHLO name, Resent- fields, header defects, trace fields, a long trace)
-// and the registered EHLO keywords.
+// EHLO name, Resent- fields, header defects, trace fields, a long trace),
+// the 554 greeting's text, the state table and relaying through a source
+// route.
 var coreMore = []Requirement{
 	{
 		ID: "RFC5321-4.3.2-required-never-unrecognised", Title: "No command of the required set (EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY) is answered 500, command not recognized.",
@@ -48,13 +49,6 @@ var coreMore = []Requirement{
 		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
 		Note: "REQUIREMENTS.md's wire test sends 40 fields; 99 is the largest count the sentence covers, so a threshold between 41 and 100 (Postfix's hopcount_limit is 50) is not missed. " +
 			"The MUST of the next sentence (stop trivial loops) cannot be observed from one client.",
-	},
-	{
-		ID: "RFC5321-2.2.2-registered-keywords", Title: "Every EHLO keyword that does not start with X is a registered service extension.",
-		RFC: 5321, Sections: []string{"2.2.2"},
-		Quote:   `A conforming server MUST NOT offer non-"X"-prefixed keyword values that are not described in a registered extension.`,
-		Keyword: "MUST NOT", Level: Must, Feature: FeatureCore,
-		Also: []Cite{{5321, "8"}},
 	},
 	{
 		ID: "RFC5321-3.1-554-text", Title: "A 554 greeting explains itself in its text, beyond the server's domain.",

@@ -10,8 +10,9 @@ import (
 
 // Faults of the further core specs (catalogue core_more.go). Each wraps one
 // hook, like a real bug: the end of the mail data (contentFault, called by
-// cmdData before a message is stored), HELO (heloFault, called by cmdHelo)
-// or the EHLO keyword list (extraKeywords, called by ehloLines).
+// cmdData before a message is stored), HELO and EHLO (heloFault and
+// ehloAfterMessageFault), the relay check of RCPT (routeRelayFault) and the
+// 554 greeting (refusalText).
 var (
 	faultHeloAgain = newFault("RFC5321-4.3.2-required-never-unrecognised",
 		"answers HELO in a session already greeted by EHLO or HELO with 500 (command unrecognized), as a parser that knows HELO only as the opening command").
@@ -32,8 +33,6 @@ var (
 		"greets a refused client with a bare \"554 <domain>\", no text saying why")
 	faultRouteRelay = newFault("SEC-OPEN-RELAY",
 		"judges a source-routed recipient by the first domain of its route, so that <@example.test:user@other.example> is accepted for relay")
-	faultUnregistered = newFault("RFC5321-2.2.2-registered-keywords",
-		"lists PRDR, an extension keyword IANA never registered, in the EHLO reply")
 )
 
 // loopThreshold is faultLoop's limit (Exim's default received_headers_max).
@@ -61,14 +60,6 @@ func (s *session) ehloAfterMessageFault() bool {
 // mailbox of p because its source route starts at a served domain.
 func (s *session) routeRelayFault(p path) bool {
 	return len(p.route) > 0 && strings.EqualFold(p.route[0], s.cfg.Domain) && s.has(faultRouteRelay)
-}
-
-// extraKeywords returns the keyword lines a fault adds to the EHLO reply.
-func (s *session) extraKeywords() []string {
-	if s.has(faultUnregistered) {
-		return []string{"PRDR"}
-	}
-	return nil
 }
 
 // receivedDate matches the end of a Received: field as RFC 5322 §3.6.7 has

@@ -129,7 +129,6 @@ func (s *session) ehloLines(name string) []string {
 	}
 	lines := append([]string{first}, s.extensionLines()...)
 	lines = append(lines, "HELP") // RFC 5321 §4.1.1.8
-	lines = append(lines, s.extraKeywords()...)
 	if s.has(faultEhloLineSyntax) {
 		lines = append(lines, "X_SMTPSPEC")
 	}
