@@ -10,7 +10,10 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
-	// STARTTLS (RFC 3207) and CVE-2011-0411.
+
+	// The extensions, one package each.
+	_ "github.com/smtpspec/smtpspec/suites/atrn"
+	_ "github.com/smtpspec/smtpspec/suites/etrn"
 	_ "github.com/smtpspec/smtpspec/suites/starttls"
 )
 

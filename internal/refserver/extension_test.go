@@ -11,12 +11,14 @@ func TestWithoutExtensions(t *testing.T) {
 	if got := Extensions(); len(got) < 3 {
 		t.Fatalf("Extensions() = %v, want at least 8BITMIME, PIPELINING and SIZE", got)
 	}
-	s := start(t, Config{Without: []string{"size", "8BITMIME"}})
+	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn"}})
 	c := open(t, s)
 	c.run(steps(
-		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 HELP\r\n"},
+		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN")},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 5.5.4 Unsupported parameter SIZE\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> BODY=8BITMIME", want: "555 5.5.4 Unsupported parameter BODY\r\n"},
+		step{line: "ETRN example.test", want: "502 5.5.1 Command not implemented\r\n"},
+		step{line: "ATRN example.test", want: "502 5.5.1 Command not implemented\r\n"},
 		step{line: "MAIL FROM:<sender@client.example>", want: "250 "},
 	))
 	if _, err := Start(Config{Without: []string{"XNOPE"}}); err == nil || !strings.Contains(err.Error(), "XNOPE") {

@@ -93,6 +93,9 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 // cmdEhlo answers EHLO (RFC 5321 §4.1.1.1). An accepted EHLO resets the
 // transaction like RSET (§4.1.4); a refused one changes nothing (§4.1.4).
 func (s *session) cmdEhlo(arg string) error {
+	if s.ehloAfterMessageFault() {
+		return s.reply("503 5.5.1 Bad sequence of commands") // faults_more.go
+	}
 	if arg == "" && s.inTx && s.has(faultRejectedEhloResets) {
 		s.resetTx()
 	}
@@ -140,6 +143,9 @@ func (s *session) ehloLines(name string) []string {
 func (s *session) cmdHelo(arg string) error {
 	if reply, ok := s.helloFault("HELO", arg); ok {
 		return s.reply(reply)
+	}
+	if s.heloFault() {
+		return s.reply("500 5.5.1 Command unrecognized") // faults_more.go
 	}
 	if arg == "" {
 		return s.reply("501 5.5.4 Syntax: HELO hostname")

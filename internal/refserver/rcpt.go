@@ -114,7 +114,7 @@ func (s *session) cmdRcpt(arg string) error {
 	}
 	switch s.cfg.lookup(p.localValue(), p.domain) {
 	case mailboxForeign:
-		if s.has(faultOpenRelay) {
+		if s.has(faultOpenRelay) || s.routeRelayFault(p) {
 			return s.reply(addrReply("250 2.1.5", mbox, "Recipient ok"))
 		}
 		return s.reply(addrReply("550 5.7.1", mbox, "Relaying denied")) // §3.6.2, §7.9

@@ -132,7 +132,7 @@ func (s *session) run(busy bool) {
 		return
 	case s.cfg.Mode == ModeRefuse:
 		// RFC 5321 §3.1: 554 instead of 220, then wait for QUIT.
-		if s.reply("554 "+host+" no SMTP service here") != nil {
+		if s.reply("554 "+host+s.refusalText()) != nil { // faults_more.go
 			return
 		}
 		if s.has(fault554WaitsQuit) {

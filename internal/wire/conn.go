@@ -124,6 +124,9 @@ func (c *Conn) Transcript() *Transcript { return c.tr }
 // ReplyTimeout returns the per-reply deadline in use.
 func (c *Conn) ReplyTimeout() time.Duration { return c.opts.ReplyTimeout }
 
+// LocalAddr returns the client's end of the connection.
+func (c *Conn) LocalAddr() net.Addr { return c.nc.LocalAddr() }
+
 // Close closes the connection.
 func (c *Conn) Close() error {
 	if c.closed {
