@@ -16,13 +16,16 @@ var pre2119 = map[int]bool{1870: true, 1985: true, 2034: true}
 
 var (
 	// idPattern: "RFC5321-3.3-rcpt-before-mail", "RFC5321-F.1-turn-unauth",
-	// "RFC1985-etrn-keyword", "SEC-SMUG-LF-DOT-LF".
-	idPattern = regexp.MustCompile(`^(RFC([0-9]{3,4})(-([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*))?-[a-z0-9]+(?:-[a-z0-9]+)*|SEC(?:-[A-Z0-9]+)+)$`)
+	// "RFC1985-etrn-keyword", "SEC-SMUG-LF-DOT-LF"; a letter may follow the
+	// section to name a paragraph of it ("RFC3461-5.1a-...": §5.1 (a)).
+	idPattern = regexp.MustCompile(`^(RFC([0-9]{3,4})(-([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*)[a-z]?)?-[a-z0-9]+(?:-[a-z0-9]+)*|SEC(?:-[A-Z0-9]+)+)$`)
 	// sectionPattern: "4.1.1.4", "2.3.8", "F.1", "C".
 	sectionPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|[A-Z](\.[0-9]+)*)$`)
 	// heading matches a section heading at the start of a line of an RFC:
-	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes".
-	heading = regexp.MustCompile(`^(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S`)
+	// "4.1.1.4.  DATA (DATA)", "F.1.  TURN", "Appendix C.  Source Routes";
+	// older RFCs write a subsection number without the final dot
+	// ("6.1  Server action", RFC 1870; "4.1 The NOTIFY parameter", RFC 3461).
+	heading = regexp.MustCompile(`^(?:(?:([0-9]+(?:\.[0-9]+)*)|([A-Z](?:\.[0-9]+)+)|Appendix ([A-Z]))\.\s+\S|([0-9]+(?:\.[0-9]+)+)\s+[A-Z])`)
 	// pageFooter and pageHeader are the lines of a page break:
 	// "Klensin   Standards Track   [Page 12]" and
 	// "RFC 5321   SMTP   October 2008".
@@ -102,7 +105,7 @@ func loadRFC(t *testing.T, n int) *rfcText {
 			b.WriteByte(' ')
 		}
 		if m := heading.FindStringSubmatch(line); m != nil {
-			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3]})
+			starts = append(starts, sectionStart{b.Len(), m[1] + m[2] + m[3] + m[4]})
 		}
 		b.WriteString(text)
 		joined = len(text) >= 2 && text[len(text)-1] == '-' && isAlnum(text[len(text)-2])
