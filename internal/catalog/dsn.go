@@ -14,7 +14,7 @@ var dsnReqs = []Requirement{
 	{
 		ID: "RFC3461-5.1a-ret-envid-neutral", Title: "Valid RET and ENVID parameters do not change the reply to MAIL.",
 		RFC: 3461, Sections: []string{"5.1"},
-		Quote: `If an SMTP client issues a MAIL command containing a valid ENVID parameter and associated esmtp-value and/or a valid RET parameter and associated esmtp-value, a conforming SMTP server MUST return the same reply-code as it would to the same MAIL command without the ENVID and/or RET parameters. A conforming SMTP server MUST NOT refuse a MAIL command based on the absence or presence of valid ENVID or RET parameters, or on their associated esmtp-values.`,
+		Quote:   `If an SMTP client issues a MAIL command containing a valid ENVID parameter and associated esmtp-value and/or a valid RET parameter and associated esmtp-value, a conforming SMTP server MUST return the same reply-code as it would to the same MAIL command without the ENVID and/or RET parameters. A conforming SMTP server MUST NOT refuse a MAIL command based on the absence or presence of valid ENVID or RET parameters, or on their associated esmtp-values.`,
 		Keyword: "MUST", Level: Must, Feature: "DSN",
 	},
 	{
@@ -30,7 +30,7 @@ var dsnReqs = []Requirement{
 	{
 		ID: "RFC3461-5.1b-notify-orcpt-neutral", Title: "Valid NOTIFY and ORCPT parameters do not change the reply to RCPT.",
 		RFC: 3461, Sections: []string{"5.1"},
-		Quote: `If an SMTP client issues a RCPT command containing any valid NOTIFY and/or ORCPT parameters, a conforming SMTP server MUST return the same response as it would to the same RCPT command without those NOTIFY and/or ORCPT parameters. A conforming SMTP server MUST NOT refuse a RCPT command based on the presence or absence of any of these parameters.`,
+		Quote:   `If an SMTP client issues a RCPT command containing any valid NOTIFY and/or ORCPT parameters, a conforming SMTP server MUST return the same response as it would to the same RCPT command without those NOTIFY and/or ORCPT parameters. A conforming SMTP server MUST NOT refuse a RCPT command based on the presence or absence of any of these parameters.`,
 		Keyword: "MUST", Level: Must, Feature: "DSN",
 	},
 	{

@@ -7,7 +7,7 @@ var sizeReqs = []Requirement{
 	{
 		ID: "RFC1870-3-keyword-syntax", Title: "The SIZE keyword's parameter, when present, is a decimal number.",
 		RFC: 1870, Sections: []string{"3"},
-		Quote: `one optional parameter is allowed with this EHLO keyword value, a decimal number indicating the fixed maximum message size in bytes that the server will accept. The syntax of the parameter is as follows, using the augmented BNF notation of [2]: size-param ::= [1*DIGIT]`,
+		Quote:   `one optional parameter is allowed with this EHLO keyword value, a decimal number indicating the fixed maximum message size in bytes that the server will accept. The syntax of the parameter is as follows, using the augmented BNF notation of [2]: size-param ::= [1*DIGIT]`,
 		Keyword: KeywordABNF, Level: Must, Feature: "SIZE",
 	},
 	{

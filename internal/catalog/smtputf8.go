@@ -52,7 +52,7 @@ var smtpUTF8Reqs = []Requirement{
 	{
 		ID: "RFC6531-3.7.4.2-vrfy-param-syntax", Title: "VRFY and EXPN take an optional SMTPUTF8 parameter.",
 		RFC: 6531, Sections: []string{"3.7.4.2"},
-		Quote: `vrfy = "VRFY" SP String [ SP "SMTPUTF8" ] CRLF ; String may include Non-ASCII characters expn = "EXPN" SP String [ SP "SMTPUTF8" ] CRLF`,
+		Quote:   `vrfy = "VRFY" SP String [ SP "SMTPUTF8" ] CRLF ; String may include Non-ASCII characters expn = "EXPN" SP String [ SP "SMTPUTF8" ] CRLF`,
 		Keyword: KeywordABNF, Level: Must, Feature: "SMTPUTF8",
 	},
 	{
