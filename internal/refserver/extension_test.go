@@ -14,7 +14,7 @@ func TestWithoutExtensions(t *testing.T) {
 	s := start(t, Config{Without: []string{"size", "8BITMIME"}})
 	c := open(t, s)
 	c.run(steps(
-		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-PIPELINING\r\n250 HELP\r\n"},
+		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-DSN\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n250 HELP\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 5.5.4 Unsupported parameter SIZE\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> BODY=8BITMIME", want: "555 5.5.4 Unsupported parameter BODY\r\n"},
 		step{line: "MAIL FROM:<sender@client.example>", want: "250 "},
