@@ -10,6 +10,11 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+	// The extensions.
+	_ "github.com/smtpspec/smtpspec/suites/dsn"
+	_ "github.com/smtpspec/smtpspec/suites/eightbitmime"
+	_ "github.com/smtpspec/smtpspec/suites/size"
+	_ "github.com/smtpspec/smtpspec/suites/smtputf8"
 )
 
 // OnReport, when set, receives the Ginkgo report once the suite ends

@@ -45,7 +45,7 @@ type sizeState struct {
 var (
 	faultSizeKeyword = newFault("RFC1870-3-keyword-syntax",
 		"advertises its limit as \"SIZE 10MB\", not a decimal number of octets").
-		may("RFC1870-6.1-declared-too-big-552", "RFC1870-4-oversize-data", "RFC1870-5-size-counts-unstuffed") // they need the limit
+		may("RFC1870-3-size-min-64k", "RFC1870-6.1-declared-too-big-552", "RFC1870-4-oversize-data", "RFC1870-5-size-counts-unstuffed") // they read the limit
 	faultSizeMin64K = newFault("RFC1870-3-size-min-64k",
 		"advertises and enforces a limit of 32768 octets, below the 64K minimum").
 		may("RFC5321-4.5.3.1.7-content-64k", "RFC1870-5-size-counts-unstuffed")
