@@ -11,7 +11,7 @@ func init() {
 	ext8BitMIME = registerExtension(&extension{
 		keyword:    "8BITMIME",
 		line:       eightBitLine,
-		offered:    func(s *session) bool { return !s.has(fault8BitMIMEMissing) },
+		offered:    eightBitOffered,
 		mailParams: map[string]paramHandler{"BODY": mailBody},
 		dataEnd:    eightBitDataEnd,
 	})
@@ -31,6 +31,10 @@ var (
 		"does not offer 8BITMIME").
 		may("RFC6152-2-keyword-no-param", "RFC6152-3-body-values", "RFC6152-3-body-invalid", "RFC6152-3-accept-8bit-content",
 			"RFC6531-3.1-requires-8bitmime") // 8BITMIME specs become NOT APPLICABLE; SMTPUTF8 needs 8BITMIME
+	faultUTF8Without8Bit = newFault("RFC6531-3.1-requires-8bitmime",
+		"leaves 8BITMIME out whenever it offers SMTPUTF8").
+		may("RFC5321-2.4-8bitmime-should", "RFC6152-2-keyword-no-param", "RFC6152-3-body-values", "RFC6152-3-body-invalid",
+			"RFC6152-3-accept-8bit-content")
 	fault8BitMIMEParam = newFault("RFC6152-2-keyword-no-param",
 		"lists the keyword with a parameter: \"8BITMIME 8BIT\"")
 	fault8BitMIMECase = newFault("RFC6152-3-body-values",
@@ -40,6 +44,18 @@ var (
 	fault8BitMIMEContent = newFault("RFC6152-3-accept-8bit-content",
 		"refuses with 554 5.6.0 a message holding octets above 127, even under BODY=8BITMIME")
 )
+
+// eightBitOffered reports whether 8BITMIME is offered: always, unless a
+// fault leaves it out.
+func eightBitOffered(s *session) bool {
+	switch {
+	case s.has(fault8BitMIMEMissing):
+		return false
+	case s.has(faultUTF8Without8Bit):
+		return !s.offers(extSMTPUTF8)
+	}
+	return true
+}
 
 // eightBitLine is the 8BITMIME EHLO line (RFC 6152 §2(3): no parameter).
 func eightBitLine(s *session) string {

@@ -52,7 +52,8 @@ var (
 	faultUTF8Vrfy = newFault("RFC6531-3.7.4.2-vrfy-param-syntax",
 		"refuses VRFY with the SMTPUTF8 parameter with 501")
 	faultUTF8Ehlo = newFault("RFC6531-3.7.1-ehlo-ascii-names",
-		"names itself in the EHLO reply with a U-label (UTF-8) domain when it offers SMTPUTF8")
+		"names itself in the EHLO reply with a U-label (UTF-8) domain when it offers SMTPUTF8").
+		may("RFC5321-4.1.1.1-ehlo-first-line", "RFC5321-4.2-textstring-charset") // they read the same first line
 )
 
 // utf8Line is the SMTPUTF8 EHLO line (RFC 6531 §3.1(3): no parameters).
