@@ -20,10 +20,8 @@ const (
 	maxOrcpt = 500
 )
 
-var extDSN *extension
-
 func init() {
-	extDSN = registerExtension(&extension{
+	registerExtension(&extension{
 		keyword:      "DSN",
 		line:         dsnLine,
 		mailParams:   map[string]paramHandler{"RET": mailRet, "ENVID": mailEnvid},
