@@ -59,14 +59,27 @@ var _ = ginkgo.Describe("8BITMIME", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RSET", "250")
-		bad := []string{"BODY=FOO", "BODY=", "BODY=7BIT BODY=8BITMIME"}
+		grammar := framework.Expectation{Pass: "501 555", Warn: "5yz",
+			Why: "RFC 6152 §2(4): body-value = \"7BIT\" / \"8BITMIME\"; another refusal is tolerated"}
+		// "Only one BODY parameter may be used" (§3) has no keyword and
+		// binds the client: a server that takes the second BODY gets a
+		// WARN, not a FAIL.
+		twice := framework.Expectation{Pass: "501 555", Warn: "5yz 250",
+			Why: "RFC 6152 §3: only one BODY parameter may be used in a single MAIL command"}
+		type attempt struct {
+			param string
+			e     framework.Expectation
+		}
+		bad := []attempt{{"BODY=FOO", grammar}, {"BODY=", grammar}, {"BODY=7BIT BODY=8BITMIME", twice}}
 		if !s.Has("BINARYMIME") {
-			bad = append(bad, "BODY=BINARYMIME") // RFC 3030 §3: a value only with BINARYMIME
+			bad = append(bad, attempt{"BODY=BINARYMIME", grammar}) // RFC 3030 §3: a value only with BINARYMIME
 		}
 		for _, b := range bad {
-			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + b)
-			t.Expect(s, r, framework.Expectation{Pass: "501 555", Warn: "5yz",
-				Why: "RFC 6152 §2(4), §3: BODY is 7BIT or 8BITMIME, once; another refusal is tolerated"})
+			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + b.param)
+			t.Expect(s, r, b.e)
+			if r.Code == 250 {
+				s.Setup("RSET", "250")
+			}
 		}
 	})
 
