@@ -23,7 +23,8 @@ var sizeReqs = []Requirement{
 		RFC: 1870, Sections: []string{"7"},
 		Quote:   `Such a server must accept the extended MAIL command and return a 552 reply code if the client's declared size exceeds its fixed size limit (if any), but it need not detect "temporary" limitations on message size.`,
 		Keyword: "MUST", Level: Must, Feature: "SIZE",
-		Also: []Cite{{1870, "6"}, {1870, "4"}},
+		Also: []Cite{{1870, "6"}, {1870, "4"}, {5321, "2.4"}},
+		Note: "RFC 5321 §2.4: extension keywords are not case sensitive, so size=1000 is the same parameter.",
 	},
 	{
 		ID: "RFC1870-6.1-declared-too-big-552", Title: "MAIL declaring a SIZE above the advertised limit gets 552.",

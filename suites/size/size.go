@@ -120,12 +120,15 @@ var _ = ginkgo.Describe("SIZE", func() {
 	// RFC 1870 §7: the server must accept the extended MAIL command.
 	framework.It(framework.Requirement{
 		ID: "RFC1870-6-accept-size-param", Commands: []string{"MAIL"},
-	}, "answers MAIL FROM:<sender> SIZE=1000 with 250", func(t *framework.T) {
+	}, "answers MAIL FROM:<sender> SIZE=1000, and size=1000, with 250", func(t *framework.T) {
 		s := t.Greeted()
 		mailPolicy(t, s)
-		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> SIZE=1000")
-		t.Expect(s, r, framework.Expectation{Pass: "250",
-			Why: "RFC 1870 §7: a server offering SIZE must accept the extended MAIL command (the same MAIL without SIZE got 250)"})
+		for _, p := range []string{"SIZE=1000", "size=1000"} { // keywords are case-insensitive (RFC 5321 §2.4)
+			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + p)
+			t.Expect(s, r, framework.Expectation{Pass: "250",
+				Why: "RFC 1870 §7: a server offering SIZE must accept the extended MAIL command (the same MAIL without SIZE got 250); RFC 5321 §2.4: in any case"})
+			s.Setup("RSET", "250")
+		}
 	})
 
 	// RFC 1870 §6.1(2), §7: a declared size above the limit gets 552.
