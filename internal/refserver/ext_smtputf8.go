@@ -21,8 +21,11 @@ var extSMTPUTF8 *extension
 
 func init() {
 	extSMTPUTF8 = registerExtension(&extension{
-		keyword:      "SMTPUTF8",
-		line:         utf8Line,
+		keyword: "SMTPUTF8",
+		line:    utf8Line,
+		// RFC 6531 §3.1(8): offered only along with 8BITMIME, so a server
+		// configured without 8BITMIME (Config.Without) leaves it out too.
+		offered:      func(s *session) bool { return s.srv.enabled[ext8BitMIME] },
 		mailParams:   map[string]paramHandler{"SMTPUTF8": mailSMTPUTF8},
 		resetTx:      func(s *session) { extState[utf8State](s, extSMTPUTF8).on = false },
 		envelopeLine: func(*session) int { return utf8LineIncrement },
