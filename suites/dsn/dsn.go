@@ -92,15 +92,18 @@ var _ = ginkgo.Describe("DSN", func() {
 		ID: "RFC3461-5.1b-notify-orcpt-neutral", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT with valid NOTIFY and ORCPT as it answers RCPT without them", func(t *framework.T) {
 		mbx := t.Mailbox()
-		s := t.Greeted()
-		mail := "MAIL FROM:<" + t.Cfg.Sender + ">"
-		s.Setup(mail, "250")
-		plain := s.Cmd("RCPT TO:<" + mbx + ">")
+		// Each RCPT in a transaction of its own, on a connection of its
+		// own: the comparison depends on nothing but the parameters.
+		rcpt := func(params string) (*framework.Session, framework.Reply) {
+			s := t.Greeted()
+			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+			return s, s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
+		}
+		_, plain := rcpt("")
 		t.Policy(plain)
 		for _, params := range []string{"NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;" + xtext(mbx), "NOTIFY=NEVER", "ORCPT=rfc822;" + xtext(mbx)} {
-			s.Setup("RSET", "250")
-			s.Setup(mail, "250")
-			sameCode(t, s, plain, s.Cmd("RCPT TO:<"+mbx+"> "+params), "RFC 3461 §5.1(b)")
+			s, with := rcpt(params)
+			sameCode(t, s, plain, with, "RFC 3461 §5.1(b)")
 		}
 	})
 
@@ -134,7 +137,7 @@ var _ = ginkgo.Describe("DSN", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RCPT TO:<"+mbx+">", "250 251")
-		s.Setup("RSET", "250")
+		s = t.Greeted() // a transaction of its own, on a new connection
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		r := s.Cmd("RCPT TO:<" + mbx + "> NOTIFY=success,Delay")
 		t.Expect(s, r, framework.Expectation{Pass: "250 251",
