@@ -29,10 +29,10 @@ func xtext(s string) string {
 
 // sameCode judges a reply to a command with valid DSN parameters against
 // the reply to the same command without them (RFC 3461 §5.1).
-func sameCode(t *framework.T, s *framework.Session, plain, with framework.Reply, why string) {
+func sameCode(t *framework.T, sent string, plain, with framework.Reply, why string) {
 	t.Policy(with)
 	if plain.Code != with.Code {
-		t.Violation(framework.Finding{Sent: s.LastSent(), Actual: with.String(),
+		t.Violation(framework.Finding{Sent: sent, Actual: with.String(),
 			Expected: fmt.Sprintf("%d, as without the parameters (%s)", plain.Code, why),
 			Detail:   fmt.Sprintf("the command without the DSN parameters got %d, with them %d", plain.Code, with.Code)})
 	}
@@ -64,7 +64,7 @@ var _ = ginkgo.Describe("DSN", func() {
 			if plain.Code == 250 {
 				s.Setup("RSET", "250")
 			}
-			sameCode(t, s, plain, s.Cmd(mail+" "+params), "RFC 3461 §5.1(a)")
+			sameCode(t, s.LastSent(), plain, s.Cmd(mail+" "+params), "RFC 3461 §5.1(a)")
 		}
 	})
 
@@ -93,17 +93,21 @@ var _ = ginkgo.Describe("DSN", func() {
 	}, "answers RCPT with valid NOTIFY and ORCPT as it answers RCPT without them", func(t *framework.T) {
 		mbx := t.Mailbox()
 		// Each RCPT in a transaction of its own, on a connection of its
-		// own: the comparison depends on nothing but the parameters.
-		rcpt := func(params string) (*framework.Session, framework.Reply) {
+		// own, ended with QUIT before the next opens: the comparison
+		// depends on nothing but the parameters.
+		rcpt := func(params string) (sent string, r framework.Reply) {
 			s := t.Greeted()
 			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
-			return s, s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
+			r = s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
+			sent = s.LastSent()
+			s.Setup("QUIT", "221")
+			return sent, r
 		}
 		_, plain := rcpt("")
 		t.Policy(plain)
 		for _, params := range []string{"NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;" + xtext(mbx), "NOTIFY=NEVER", "ORCPT=rfc822;" + xtext(mbx)} {
-			s, with := rcpt(params)
-			sameCode(t, s, plain, with, "RFC 3461 §5.1(b)")
+			sent, with := rcpt(params)
+			sameCode(t, sent, plain, with, "RFC 3461 §5.1(b)")
 		}
 	})
 
@@ -137,6 +141,7 @@ var _ = ginkgo.Describe("DSN", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RCPT TO:<"+mbx+">", "250 251")
+		s.Setup("QUIT", "221")
 		s = t.Greeted() // a transaction of its own, on a new connection
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		r := s.Cmd("RCPT TO:<" + mbx + "> NOTIFY=success,Delay")
