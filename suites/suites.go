@@ -13,7 +13,11 @@ import (
 
 	// The extensions, one package each.
 	_ "github.com/smtpspec/smtpspec/suites/atrn"
+	_ "github.com/smtpspec/smtpspec/suites/dsn"
+	_ "github.com/smtpspec/smtpspec/suites/eightbitmime"
 	_ "github.com/smtpspec/smtpspec/suites/etrn"
+	_ "github.com/smtpspec/smtpspec/suites/size"
+	_ "github.com/smtpspec/smtpspec/suites/smtputf8"
 	_ "github.com/smtpspec/smtpspec/suites/starttls"
 )
 

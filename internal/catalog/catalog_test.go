@@ -16,8 +16,9 @@ var pre2119 = map[int]bool{1870: true, 1985: true, 2034: true}
 
 var (
 	// idPattern: "RFC5321-3.3-rcpt-before-mail", "RFC5321-F.1-turn-unauth",
-	// "RFC1985-etrn-keyword", "SEC-SMUG-LF-DOT-LF".
-	idPattern = regexp.MustCompile(`^(RFC([0-9]{3,4})(-([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*))?-[a-z0-9]+(?:-[a-z0-9]+)*|SEC(?:-[A-Z0-9]+)+)$`)
+	// "RFC1985-etrn-keyword", "SEC-SMUG-LF-DOT-LF"; a letter may follow the
+	// section to name a paragraph of it ("RFC3461-5.1a-...": §5.1 (a)).
+	idPattern = regexp.MustCompile(`^(RFC([0-9]{3,4})(-([0-9]+(?:\.[0-9]+)*|[A-Z](?:\.[0-9]+)*)[a-z]?)?-[a-z0-9]+(?:-[a-z0-9]+)*|SEC(?:-[A-Z0-9]+)+)$`)
 	// sectionPattern: "4.1.1.4", "2.3.8", "F.1", "C".
 	sectionPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|[A-Z](\.[0-9]+)*)$`)
 	// heading matches a section heading at the start of a line of an RFC:

@@ -156,8 +156,8 @@ func quotedStringEnd(s string) int {
 				return -1
 			}
 			i++
-		case c < 32 || c > 126:
-			return -1
+		case c < 32 || c == 127:
+			return -1 // octets above 127 arrive here only as UTF-8 under SMTPUTF8 (RFC 6531 §3.3)
 		}
 	}
 	return -1
@@ -180,10 +180,12 @@ func unquoteLocal(l string) string {
 }
 
 // isAtext reports whether c is an atext character (RFC 5322 §3.2.3, used by
-// RFC 5321 §4.1.2).
+// RFC 5321 §4.1.2), or an octet of UTF-8, which RFC 6531 §3.3 adds to atext
+// (command lines reach the parser with such octets only under SMTPUTF8:
+// session.go refuses them otherwise).
 func isAtext(c byte) bool {
 	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c >= 0x80:
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
@@ -226,17 +228,22 @@ func isDomain(s string) bool {
 		return false
 	}
 	for _, label := range strings.Split(s, ".") {
-		if label == "" || len(label) > maxLabel || !isLetDig(label[0]) || !isLetDig(label[len(label)-1]) {
+		if label == "" || len(label) > maxLabel || !isLabelChar(label[0]) || !isLabelChar(label[len(label)-1]) {
 			return false
 		}
 		for i := 0; i < len(label); i++ {
-			if c := label[i]; !isLetDig(c) && c != '-' {
+			if c := label[i]; !isLabelChar(c) && c != '-' {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// isLabelChar reports whether c is a letter or digit, or an octet of UTF-8
+// (a U-label, RFC 6531 §3.3; such octets reach the parser only under
+// SMTPUTF8).
+func isLabelChar(c byte) bool { return isLetDig(c) || c >= 0x80 }
 
 // isAddressLiteral reports whether s is an address literal (RFC 5321
 // §4.1.3): "[" IPv4-address-literal "]" or "[IPv6:" IPv6-addr "]". The

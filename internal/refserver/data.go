@@ -87,6 +87,9 @@ func (s *session) cmdData(arg string) error {
 	if refusal == "" && err == nil {
 		refusal = s.contentFault(data) // faults_more.go
 	}
+	if err == nil && refusal == "" {
+		refusal = s.extDataEnd(data) // before the transaction's state is cleared
+	}
 	msg := Message{From: s.from, To: append([]string(nil), s.rcpts...), Data: data}
 	// §4.1.1.4: end of data clears the buffers whatever the outcome; a
 	// broken connection cancels the transaction (§4.1.1.10).
@@ -170,8 +173,9 @@ func (s *session) afterMessage(msg Message) error {
 func (s *session) readData() (data []byte, refusal string, err error) {
 	s.inData = true
 	defer func() { s.inData = false }()
-	limit := s.cfg.MaxMessageSize
+	limit := s.messageLimit()
 	tooBig, bare, lineTooLong := false, false, false
+	stuffed := 0 // stuffed dots, which the size does not count (RFC 1870 §5) unless a SIZE fault does
 	for {
 		if s.eodFault(faultEOD) && s.r.Buffered() == 1 {
 			if b, _ := s.r.Peek(1); b[0] == '.' {
@@ -221,6 +225,9 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 		for _, l := range lines {
 			if len(l) > 0 && l[0] == '.' {
 				l = l[1:]
+				if s.sizeCountsStuffed() {
+					stuffed++
+				}
 			}
 			if bytes.ContainsAny(l, "\r\n") {
 				bare = true
@@ -229,7 +236,7 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 				lineTooLong = true
 			}
 			if !tooBig {
-				if int64(len(data)+len(l)+2) > limit {
+				if int64(len(data)+stuffed+len(l)+2) > limit {
 					tooBig, data = true, nil
 				} else {
 					data = append(data, l...)
@@ -240,6 +247,9 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 		if last {
 			s.falseEOD = true
 			break
+		}
+		if s.sizeEndsData(len(data)) {
+			break // a SIZE fault: the rest of the data is read as commands
 		}
 	}
 	switch {

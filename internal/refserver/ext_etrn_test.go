@@ -1,6 +1,9 @@
 package refserver
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // ETRN (RFC 1985): the codes of §5.1 for what the server holds, 501 for a
 // malformed request, 503 inside a transaction.
@@ -36,7 +39,7 @@ func TestEtrnFaults(t *testing.T) {
 		{"RFC1985-etrn-253-count", steps(ehlo, mailOK, rcptOK, dataGo, step{line: ".", want: queued},
 			step{line: "ETRN example.test", want: "253 2.0.0 OK, pending messages for node example.test started\r\n"})},
 		{"RFC1985-etrn-options", steps(ehlo, step{line: "ETRN @test", want: "250 "})},
-		{"RFC1985-2-etrn-no-params", steps(step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-ATRN\r\n250-ETRN QUEUE\r\n"})},
+		{"RFC1985-2-etrn-no-params", steps(step{line: "EHLO client.example", want: strings.Replace(ehloReply, "250-ETRN\r\n", "250-ETRN QUEUE\r\n", 1)})},
 		{"RFC1985-etrn-keyword", steps(step{line: "EHLO client.example", want: ehloWithout("ETRN")},
 			step{line: "ETRN example.test", want: "250 2.0.0 Queuing started\r\n"})},
 	} {

@@ -32,6 +32,15 @@ type extension struct {
 	// HELO, a new MAIL, the end of a message), to drop the extension's
 	// per-transaction state.
 	resetTx func(s *session)
+	// envelopeLine returns the octets the extension adds to the longest
+	// MAIL and RCPT command line the server takes (RFC 5321 §4.5.3.1.4 lets
+	// extensions raise the 512-octet limit: RFC 1870 §3(5), RFC 3461
+	// §5.4, RFC 6531 §3.1(5)); nil adds nothing.
+	envelopeLine func(s *session) int
+	// dataEnd runs at the end of the mail data of a message the server
+	// would take, before the transaction is cleared, and returns the reply
+	// refusing it ("" to take it).
+	dataEnd func(s *session, data []byte) (refusal string)
 }
 
 // paramHandler checks one MAIL or RCPT parameter of an accepted command
@@ -176,4 +185,30 @@ func extState[T any](s *session, e *extension) *T {
 	v := new(T)
 	s.ext[e] = v
 	return v
+}
+
+// envelopeLineLimit is the longest MAIL or RCPT command line, CRLF
+// included, that the session takes: 512 octets (RFC 5321 §4.5.3.1.4) plus
+// what the extensions offered now add.
+func (s *session) envelopeLineLimit() int {
+	n := maxCommandLine
+	for _, e := range s.srv.exts {
+		if e.envelopeLine != nil && s.offers(e) {
+			n += e.envelopeLine(s)
+		}
+	}
+	return n
+}
+
+// extDataEnd runs the dataEnd hooks of the extensions offered now and
+// returns the first refusal, or "".
+func (s *session) extDataEnd(data []byte) string {
+	for _, e := range s.srv.exts {
+		if e.dataEnd != nil && s.offers(e) {
+			if refusal := e.dataEnd(s, data); refusal != "" {
+				return refusal
+			}
+		}
+	}
+	return ""
 }

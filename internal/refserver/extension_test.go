@@ -14,7 +14,7 @@ func TestWithoutExtensions(t *testing.T) {
 	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn"}})
 	c := open(t, s)
 	c.run(steps(
-		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN")},
+		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN", "SMTPUTF8")},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 5.5.4 Unsupported parameter SIZE\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> BODY=8BITMIME", want: "555 5.5.4 Unsupported parameter BODY\r\n"},
 		step{line: "ETRN example.test", want: "502 5.5.1 Command not implemented\r\n"},
@@ -34,4 +34,10 @@ func TestDuplicateParameter(t *testing.T) {
 		step{line: "MAIL FROM:<sender@client.example> SIZE=10 SIZE=20", want: "501 5.5.4 Duplicate SIZE parameter\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=10 BODY=7BIT", want: "250 "},
 	))
+}
+
+// SMTPUTF8 needs 8BITMIME (RFC 6531 §3.1(8)): without it, it is left out.
+func TestSMTPUTF8Needs8BitMIME(t *testing.T) {
+	c := open(t, start(t, Config{Without: []string{"8BITMIME"}}))
+	c.run(steps(step{line: "EHLO client.example", want: ehloWithout("8BITMIME", "SMTPUTF8")}))
 }

@@ -123,7 +123,7 @@ func (s *session) cmdEhlo(arg string) error {
 // line. Every supported command outside the required set is listed
 // (§4.1.1.1): HELP is the only one. Keywords have no "=" (§4.1.1.1).
 func (s *session) ehloLines(name string) []string {
-	first := s.cfg.Hostname + " greets " + name
+	first := s.ehloDomain() + " greets " + name // ext_smtputf8.go
 	if s.has(faultEhloFirstLine) {
 		first = "Hello, " + name
 	}

@@ -70,7 +70,9 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // the line would pass 512 octets (RFC 5321 §4.5.3.1.5).
 func addrReply(code, addr, text string) string {
 	line := code + " <" + addr + ">: " + text
-	if len(line)+2 > maxCommandLine {
+	// A UTF-8 address (RFC 6531) is not echoed: replies stay ASCII
+	// (RFC 6531 §3.7.4.2, RFC 5321 §4.2).
+	if len(line)+2 > maxCommandLine || !isASCII([]byte(addr)) {
 		return code + " " + text
 	}
 	return line
@@ -99,11 +101,12 @@ var (
 	faultControlChar = newFault("RFC5321-4.1.2-control-char-501",
 		"accepts a MAIL command line holding a \\x01 control octet with 250")
 	faultEightBitEnvelope = newFault("RFC5321-2.4-8bit-envelope-reject",
-		"accepts a MAIL command line holding 8-bit octets (no SMTPUTF8) with 250")
+		"accepts a MAIL command line holding 8-bit octets (no SMTPUTF8) with 250").
+		may("RFC6531-3.4-utf8-without-param") // the same stimulus, under SMTPUTF8
 	faultUnknownParam = newFault("RFC5321-4.1.1.11-unknown-param-555",
 		"ignores the unknown MAIL parameter XFOO and answers 250")
 	faultParamNotAdvertised = newFault("RFC5321-4.1.1.11-param-not-advertised",
-		"ignores the MAIL parameter RET of the DSN extension, which is not advertised, and answers 250")
+		"ignores MAIL parameters of well-known extensions it does not advertise (RET, BY, MT-PRIORITY ...) and answers 250")
 	faultTrailingSpace = newFault("RFC5321-4.1.1-trailing-whitespace",
 		"refuses a MAIL command line ending in SP with 501")
 	faultMailKeepsRcpts = newFault("RFC5321-4.1.1.2-mail-clears-buffers",
@@ -187,7 +190,7 @@ func (s *session) cmdMail(arg string) error {
 	kept := params[:0]
 	for _, prm := range params {
 		// The faults of §4.1.1.11 ignore one unknown parameter each.
-		if (prm.keyword == "XFOO" && s.has(faultUnknownParam)) || (prm.keyword == "RET" && s.has(faultParamNotAdvertised)) {
+		if (prm.keyword == "XFOO" && s.has(faultUnknownParam)) || (s.has(faultParamNotAdvertised) && s.unofferedKnownParam(false, prm.keyword)) {
 			continue
 		}
 		kept = append(kept, prm)
@@ -195,6 +198,9 @@ func (s *session) cmdMail(arg string) error {
 	s.resetTx() // no transaction is open here; the handlers keep their state for the new one
 	if refusal := s.checkParams(false, kept); refusal != "" {
 		return s.reply(refusal)
+	}
+	if refusal := s.utf8Envelope(p.mailbox(), false); refusal != "" {
+		return s.reply(refusal) // RFC 6531 §3.4, §3.5 (ext_smtputf8.go)
 	}
 	afterMessage := (s.prev == "DATA" || s.prev == "DATA-END") && !s.freshHelo
 	s.inTx, s.from, s.freshHelo = true, p.mailbox(), false
@@ -290,4 +296,21 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// knownParams are MAIL (rcpt false) and RCPT (rcpt true) parameters of
+// registered SMTP extensions (IANA's SMTP Service Extensions registry),
+// whether or not this server implements them. The §4.1.1.11 faults ignore
+// those of extensions the session does not offer, as a server does that
+// knows a parameter but not whether it advertised its extension.
+var knownParams = map[bool]map[string]bool{
+	false: {"SIZE": true, "BODY": true, "RET": true, "ENVID": true, "SMTPUTF8": true, "AUTH": true, "BY": true,
+		"MT-PRIORITY": true, "HOLDFOR": true, "HOLDUNTIL": true, "REQUIRETLS": true, "TRANSID": true, "SOLICIT": true},
+	true: {"NOTIFY": true, "ORCPT": true, "RRVS": true, "MTRK": true},
+}
+
+// unofferedKnownParam reports whether keyword is a known parameter of MAIL
+// (rcpt false) or RCPT (rcpt true) that no extension offered now handles.
+func (s *session) unofferedKnownParam(rcpt bool, keyword string) bool {
+	return knownParams[rcpt][keyword] && s.extensionParam(rcpt, keyword) == nil
 }

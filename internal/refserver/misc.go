@@ -186,7 +186,10 @@ func (s *session) cmdQuit(arg string) error {
 // user name (a local part), a mailbox, or a mailbox in angle brackets
 // (§3.5.1). Nothing in the transaction changes.
 func (s *session) cmdVrfy(arg string) error {
+	arg, refusal := s.utf8VerbParam("VRFY", arg) // RFC 6531 §3.7.4.2 (ext_smtputf8.go)
 	switch {
+	case refusal != "":
+		return s.reply(refusal)
 	case arg == "" && s.has(faultVrfyArg):
 		return s.reply("250 <postmaster@" + s.cfg.Domain + ">")
 	case arg == "":

@@ -38,7 +38,7 @@ var (
 	faultOpenRelay = newFault("RFC5321-3.6.2-relay-denied-550",
 		"accepts a recipient in a domain it does not serve with 250 (open relay)")
 	faultRcptParamNotAdvertised = newFault("RFC5321-4.1.1.3-rcpt-param-not-advertised",
-		"ignores the RCPT parameter NOTIFY of the DSN extension, which is not advertised, and answers 250")
+		"ignores RCPT parameters of well-known extensions it does not advertise (NOTIFY, RRVS ...) and answers 250")
 	faultRcptCodes = newFault("RFC5321-4.3.2-rcpt-codes",
 		"answers RCPT FROM:<...> (wrong keyword) with 504, a code RFC 5321 §4.3.2 does not list for RCPT")
 	faultLocalPart64 = newFault("RFC5321-4.5.3.1.1-local-part-64",
@@ -94,10 +94,19 @@ func (s *session) cmdRcpt(arg string) error {
 	if err != nil {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
-	if len(params) == 1 && params[0].keyword == "NOTIFY" && s.has(faultRcptParamNotAdvertised) {
-		params = nil
+	if s.has(faultRcptParamNotAdvertised) {
+		kept := params[:0]
+		for _, prm := range params {
+			if !s.unofferedKnownParam(true, prm.keyword) {
+				kept = append(kept, prm)
+			}
+		}
+		params = kept
 	}
 	mbox := p.mailbox() // the source route is dropped (§4.1.1.3, App. C)
+	if refusal := s.utf8Envelope(mbox, true); refusal != "" {
+		return s.reply(refusal) // RFC 6531 §3.4, §3.5 (ext_smtputf8.go)
+	}
 	if len(s.rcpts) == minRecipients-1 && s.has(faultRcpt100) {
 		return s.reply(addrReply("452 4.5.3", mbox, "Too many recipients"))
 	}

@@ -354,9 +354,14 @@ func (s *session) handle(line []byte, long bool) error {
 	if upper == "" {
 		s.last = "(empty)" // an empty or overlong line is a command line too
 	}
-	// RFC 5321 §4.5.3.1.4: 512 octets (+26 for MAIL with SIZE, RFC 1870
-	// §3(5)); a longer line is one command and gets one 500 (§4.5.3.1.9).
-	if long || (len(line)+2 > maxCommandLine && upper != "MAIL") {
+	// RFC 5321 §4.5.3.1.4: 512 octets, more for MAIL and RCPT when an
+	// extension raises it (envelopeLineLimit); a longer line is one command
+	// and gets one 500 (§4.5.3.1.9).
+	limit := maxCommandLine
+	if upper == "MAIL" || upper == "RCPT" {
+		limit = s.envelopeLineLimit()
+	}
+	if long || len(line)+2 > limit {
 		return s.reply("500 5.5.2 Line too long")
 	}
 	if s.cfg.Mode == ModeRefuse {
@@ -374,7 +379,7 @@ func (s *session) handle(line []byte, long bool) error {
 	if upper == "NOOP" {
 		return s.cmdNoop(arg) // RFC 5321 §4.1.1.9: the argument is ignored
 	}
-	if !validText(arg) {
+	if !validText(arg) && !s.utf8Allowed(upper, arg) {
 		return s.reply("501 5.5.2 Invalid character in command")
 	}
 	if h := s.extensionVerb(upper); h != nil {
@@ -638,8 +643,12 @@ func (s *session) lineLimit() int {
 	if s.has(faultOverlongCommand) || s.has(faultOverlongNoSplit) {
 		return splitReadLimit
 	}
-	return maxMailLine
+	return s.commandReadLimit()
 }
+
+// commandReadLimit is the longest command line read whole when no
+// splitting fault is on: the longest MAIL or RCPT line the session takes.
+func (s *session) commandReadLimit() int { return max(maxMailLine, s.envelopeLineLimit()) }
 
 // serveLine answers one command line, applying the faults that act on the
 // line as a whole, and keeps the error counts the closing faults read.
@@ -656,7 +665,7 @@ func (s *session) serveLine(line []byte, long bool) error {
 		}
 		return nil
 	}
-	if len(line)+2 > maxMailLine {
+	if len(line)+2 > s.commandReadLimit() {
 		long = true // read whole only because a splitting fault is on
 	}
 	switch {

@@ -1,0 +1,67 @@
+package catalog
+
+// smtpUTF8Reqs is the catalogue of the SMTPUTF8 extension (RFC 6531;
+// feature "SMTPUTF8"). The rows that need a configured UTF-8 mailbox or
+// forwarding (§3.5 codes, §3.7.4.1 251/551, §3.7.4.2 VRFY of a UTF-8
+// mailbox) or the delivered mail (§3.2 RFC 6533 DSNs) are not here.
+var smtpUTF8Reqs = []Requirement{
+	{
+		ID: "RFC6531-3.1-keyword-no-params", Title: "The SMTPUTF8 keyword has no parameter.",
+		RFC: 6531, Sections: []string{"3.1"},
+		Quote:   `In order to permit future (although unanticipated) extensions, the EHLO response MUST NOT contain any parameters for this keyword.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "SMTPUTF8",
+	},
+	{
+		ID: "RFC6531-3.1-requires-8bitmime", Title: "A server that offers SMTPUTF8 also offers 8BITMIME.",
+		RFC: 6531, Sections: []string{"3.1"},
+		Quote:   `Servers offering this extension MUST provide support for, and announce, the 8BITMIME extension [RFC6152].`,
+		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
+	},
+	{
+		ID: "RFC6531-3.2-utf8-mailboxes", Title: "UTF-8 mailboxes in MAIL (with SMTPUTF8) and RCPT are not refused as syntax errors.",
+		RFC: 6531, Sections: []string{"3.2"},
+		Quote:   `An SMTP server that announces the SMTPUTF8 extension MUST be prepared to accept a UTF-8 string [RFC3629] in any position in which RFC 5321 specifies that a <mailbox> can appear.`,
+		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
+		Also: []Cite{{6531, "3.3"}},
+		Note: "Being prepared to accept the string is not accepting every mailbox: a 550 or 553 for the mailbox itself (unknown, relay, policy) is allowed; a 500 or 501 (syntax) is not.",
+	},
+	{
+		ID: "RFC6531-3.4-param-no-value", Title: "MAIL with SMTPUTF8=value is refused: the parameter takes no value.",
+		RFC: 6531, Sections: []string{"3.1", "3.4"},
+		Quote: `One OPTIONAL parameter, SMTPUTF8, is added to the MAIL command. The parameter does not accept a value.` + QuoteSeparator +
+			`If an SMTP server includes SMTPUTF8 in its EHLO response, it MUST be fully compliant with this version of this specification.` + QuoteSeparator +
+			`If this parameter is provided, it MUST not accept a value.`,
+		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
+		Also: []Cite{{5321, "4.1.1.11"}},
+		Note: "The parameter is defined without a value; a server that lists SMTPUTF8 must follow the definition, so SMTPUTF8=yes is not that parameter (501 or 555).",
+	},
+	{
+		ID: "RFC6531-3.4-utf8-without-param", Title: "A UTF-8 reverse-path in MAIL without the SMTPUTF8 parameter is refused.",
+		RFC: 5321, Sections: []string{"2.4"},
+		Quote:   `In the absence of a server-offered extension explicitly permitting it, a sending SMTP system is not permitted to send envelope commands in any character set other than US-ASCII. Receiving systems SHOULD reject such commands, normally using "500 syntax error - invalid character" replies.`,
+		Keyword: "SHOULD", Level: Should, Feature: "SMTPUTF8",
+		Also: []Cite{{6531, "3.2"}, {6531, "3.4"}, {6531, "3.5"}},
+		Note: "RFC 6531 §3.4: the client MUST supply the SMTPUTF8 parameter when the envelope needs it, so without it nothing permits the UTF-8; §3.5 names 550 (X.6.7) for a MAIL that needs an ASCII address.",
+	},
+	{
+		ID: "RFC6531-3.7.1-ehlo-ascii-names", Title: "Domain names in the EHLO reply are ASCII (LDH labels or A-labels).",
+		RFC: 6531, Sections: []string{"3.7.1"},
+		Quote:   `If the SMTPUTF8-aware SMTP server provides domain names in the EHLO response, they MUST be in the form of LDH labels or A-labels.`,
+		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
+	},
+	{
+		ID: "RFC6531-3.7.4.2-vrfy-param-syntax", Title: "VRFY and EXPN take an optional SMTPUTF8 parameter.",
+		RFC: 6531, Sections: []string{"3.7.4.2"},
+		Quote:   `vrfy = "VRFY" SP String [ SP "SMTPUTF8" ] CRLF ; String may include Non-ASCII characters expn = "EXPN" SP String [ SP "SMTPUTF8" ] CRLF`,
+		Keyword: KeywordABNF, Level: Must, Feature: "SMTPUTF8",
+	},
+	{
+		ID: "RFC6531-3.7.4.2-no-utf8-replies", Title: "Without the SMTPUTF8 parameter, no reply holds non-ASCII octets.",
+		RFC: 6531, Sections: []string{"3.7.4.2"},
+		Quote:   `SMTPUTF8-aware SMTP servers MUST NOT include non-ASCII characters in replies except in the limited cases specifically permitted in this section.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "SMTPUTF8",
+		Also: []Cite{{6531, "3.7.4.1"}},
+	},
+}
+
+func init() { register(smtpUTF8Reqs) }
