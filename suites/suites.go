@@ -10,6 +10,9 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+
+	// AUTH (RFC 4954), PLAIN, LOGIN, CRAM-MD5 and the submission rule.
+	_ "github.com/smtpspec/smtpspec/suites/auth"
 )
 
 // OnReport, when set, receives the Ginkgo report once the suite ends

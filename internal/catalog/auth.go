@@ -176,6 +176,15 @@ var auth = []Requirement{
 		Keyword: "SHOULD NOT", Level: Should, Feature: "AUTH",
 	},
 
+	{
+		ID: "RFC4954-6-auth-codes", Title: "Every reply to AUTH uses a code RFC 4954 defines for it (334, 235, 432, 454, 500, 501, 503, 504, 534, 535, 538).",
+		RFC: 4954, Sections: []string{"6"},
+		Quote:   `The following error codes may be used to indicate various success or failure conditions.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "AUTH",
+		Also: []Cite{{4954, "4"}},
+		Note: "The reply validator's row for AUTH (REQUIREMENTS.md §10.1); the codes are listed without a keyword, so a code outside them is a WARN observation.",
+	},
+
 	// PLAIN (RFC 4616).
 	{
 		ID: "RFC4616-2-message-format", Title: "A PLAIN message with an empty authzid, NUL, authcid, NUL, password authenticates.",

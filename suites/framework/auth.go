@@ -197,3 +197,27 @@ func (s *Session) Login() Reply {
 	s.RequireMechanism("PLAIN")
 	return Reply{}
 }
+
+// SendAuthPipelined sends "AUTH mech ir" and next in one write (RFC 4954 §4
+// allows it for a one-round-trip mechanism with an initial response, under
+// PIPELINING), the initial response redacted in the transcript. Read the
+// AUTH reply with Read; the next reply is validated as a reply to nothing
+// known (read it with Account).
+func (s *Session) SendAuthPipelined(mech, ir, next string) {
+	s.sendLine("AUTH "+mech+" "+ir+"\r\n"+next, "AUTH "+mech+" "+Redacted+"\r\n"+next)
+}
+
+// Xtext encodes s as xtext (RFC 3461 §4): "+", "=" and octets outside
+// %x21-7E become "+" and two upper-case hex digits.
+func Xtext(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x21 || c > 0x7e || c == '+' || c == '=' {
+			fmt.Fprintf(&b, "+%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
