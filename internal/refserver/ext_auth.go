@@ -77,7 +77,9 @@ var authSpecs = []string{
 // Faults of AUTH, each wrapping one hook of the extension.
 var (
 	faultAuthKeyword = newFault("RFC4954-3-keyword-syntax",
-		"advertises AUTH only in the legacy form \"AUTH=PLAIN LOGIN CRAM-MD5\"").may(allAuthSpecs()...)
+		"advertises AUTH only in the legacy form \"AUTH=PLAIN LOGIN CRAM-MD5\"").may(allAuthSpecs()...).
+		// "AUTH=..." is no ehlo-keyword, and the AUTH verb is then unlisted.
+		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs")
 	faultUnknownMech = newFault("RFC4954-4-unknown-mechanism-504",
 		"answers AUTH with a mechanism it does not support with 535 instead of 504")
 	faultPromptText = newFault("RFC4954-4-334-base64-only",
@@ -96,7 +98,8 @@ var (
 		"takes the initial response \"=\" for no initial response and prompts with an empty 334")
 	faultNoIR = newFault("RFC4954-4-no-ir-then-334",
 		"answers AUTH PLAIN without an initial response with 535 instead of an empty 334").
-		may("RFC4954-4-empty-challenge-format", "RFC4954-4-long-response-ok", "RFC4954-4-too-long-500", "RFC4616-2-255-octet-fields")
+		may("RFC4954-4-empty-challenge-format", "RFC4954-4-long-response-ok", "RFC4954-4-too-long-500", "RFC4616-2-255-octet-fields",
+			"RFC4954-4-strict-base64", "RFC4954-4-undecodable-501")
 	faultSuccess = newFault("RFC4954-4-success-235",
 		"answers a successful authentication with 250 instead of 235").may(authSpecs...).
 		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts")
@@ -123,7 +126,7 @@ var (
 	fault538 = newFault("RFC4954-6-538-historical",
 		"answers AUTH LOGIN with 538 (encryption required) while advertising LOGIN").may("RFC4954-4-334-base64-only", "RFC4954-4-cancel-501", "RFC4954-4-success-235")
 	faultMinThree = newFault("RFC4954-9-min-three-attempts",
-		"drops the connection, without a reply, at the second failed authentication")
+		"drops the connection, without a reply, at the second failed authentication").may("RFC4616-2-malformed-message")
 	faultEmptyAuthzid = newFault("RFC4616-2-message-format",
 		"refuses a PLAIN message whose authzid is empty").may(authSpecs...)
 	faultAuthzidSelf = newFault("RFC4616-2-authzid-self",
@@ -131,7 +134,7 @@ var (
 	faultAuthzidIgnored = newFault("RFC4616-2-authzid-other-refused",
 		"ignores the authzid of a PLAIN message").may("RFC4954-4-authzid-prep-failure")
 	faultField255 = newFault("RFC4616-2-255-octet-fields",
-		"refuses PLAIN fields longer than 64 octets with 501")
+		"refuses PLAIN fields longer than 64 octets with 501").may("RFC4954-4-long-response-ok")
 	faultExtraNul = newFault("RFC4616-2-malformed-message",
 		"takes the password of a PLAIN message as the text between the second NUL and a third one")
 	faultCramMsgid = newFault("RFC2195-2-challenge-msgid",
@@ -183,6 +186,21 @@ func (c *Config) normaliseUsers() error {
 	}
 	c.Users = users
 	return nil
+}
+
+// submissionRefusal returns the refusal of verb by a submission server
+// (ModeSubmission) before AUTH, or "": RFC 6409 §4.3 refuses MAIL with 530
+// (RFC 4954 §6), while NOOP, RSET and the rest work.
+func (s *session) submissionRefusal(verb string) string {
+	if s.cfg.Mode != ModeSubmission || s.authenticated() {
+		return ""
+	}
+	switch {
+	case verb == "MAIL" && s.helo != "" && !s.inTx && !s.has(faultSubmissionMail),
+		(verb == "NOOP" || verb == "RSET") && s.has(faultSubmissionNoop):
+		return "530 5.7.0 Authentication required"
+	}
+	return ""
 }
 
 // authenticated reports whether the session has completed AUTH.

@@ -137,9 +137,6 @@ func (s *session) cmdMail(arg string) error {
 		}
 		return s.reply("503 5.5.1 Nested MAIL command") // §4.1.4
 	}
-	if s.cfg.Mode == ModeSubmission && !s.authenticated() {
-		return s.reply("530 5.7.0 Authentication required") // RFC 6409 §4.3, RFC 4954 §6
-	}
 	if s.prev == "RCPT" && s.has(faultTransactionOrder) {
 		return s.reply("503 5.5.1 Bad sequence of commands")
 	}
