@@ -144,7 +144,9 @@ var (
 	faultCramDigest = newFault("RFC2195-2-digest-verification",
 		"accepts any CRAM-MD5 digest for a known user")
 	faultSubmissionMail = newSubmissionFault("RFC6409-4.3-auth-required",
-		"as a submission server, accepts MAIL before AUTH").may("RFC4954-6-auth-required-530")
+		"as a submission server, accepts MAIL before AUTH").may("RFC4954-6-auth-required-530",
+		// The AUTH specs that send MAIL unauthenticated meet no 530 then.
+		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
 		"as a submission server, answers NOOP and RSET before AUTH with 530")
 )
