@@ -128,15 +128,24 @@ func (s *Session) HasMechanism(mech string) bool {
 	return false
 }
 
+// Offers reports whether the server offers mech. Servers often offer
+// plaintext mechanisms only under TLS: when mech is missing and STARTTLS is
+// listed, BeforeGate (the TLS glue) gets the chance to upgrade the session
+// first (it may end the spec NOT APPLICABLE when the upgrade fails). Call it
+// outside a mail transaction.
+func (s *Session) Offers(mech string) bool {
+	if !s.HasMechanism(mech) && BeforeGate != nil && s.Has("STARTTLS") {
+		BeforeGate(s, "AUTH")
+	}
+	return s.HasMechanism(mech)
+}
+
 // RequireMechanism ends the spec NOT APPLICABLE unless the server offers
 // mech. Servers often offer plaintext mechanisms only under TLS: when mech
 // is missing and STARTTLS is listed, BeforeGate (the TLS glue) gets the
 // chance to upgrade the session first.
 func (s *Session) RequireMechanism(mech string) {
-	if !s.HasMechanism(mech) && BeforeGate != nil && s.Has("STARTTLS") {
-		BeforeGate(s, "AUTH")
-	}
-	if !s.HasMechanism(mech) {
+	if !s.Offers(mech) {
 		s.t.NotApplicable("AUTH %s is not advertised (AUTH %s)", mech, strings.Join(s.Mechanisms(), " "))
 	}
 }
@@ -185,7 +194,7 @@ func (s *Session) Authenticate(mech string) Reply {
 func (s *Session) Login() Reply {
 	s.t.Credentials()
 	for _, m := range []string{"PLAIN", "LOGIN", "CRAM-MD5"} {
-		if s.HasMechanism(m) {
+		if s.Offers(m) {
 			r := s.Authenticate(m)
 			if r.Code != 235 {
 				s.t.policy(r)
