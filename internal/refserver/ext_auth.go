@@ -81,7 +81,9 @@ var (
 		// "AUTH=..." is no ehlo-keyword, and the AUTH verb is then unlisted.
 		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs")
 	faultUnknownMech = newFault("RFC4954-4-unknown-mechanism-504",
-		"answers AUTH with a mechanism it does not support with 535 instead of 504")
+		"answers AUTH with a mechanism it does not support with 535 instead of 504").
+		// PLAIN before TLS is not offered when STARTTLS is: it gets the 535 too.
+		may("RFC4954-4-no-plaintext-without-tls")
 	faultPromptText = newFault("RFC4954-4-334-base64-only",
 		"sends the LOGIN prompts as plain text (\"334 Username:\", \"334 Password:\")")
 	faultEmptyChallenge = newFault("RFC4954-4-empty-challenge-format",

@@ -427,19 +427,28 @@ var _ = ginkgo.Describe("AUTH", func() {
 	// RFC 4954 §6: 538 only for mechanisms not advertised.
 	framework.It(framework.Requirement{ID: "RFC4954-6-538-historical", Commands: authVerb},
 		"answers no advertised mechanism with 538 (encryption required)", func(t *framework.T) {
-			s := t.Greeted()
-			for _, mech := range s.Mechanisms() {
-				r := s.AuthCmd(mech, "", false)
-				if r.Code == 538 {
-					t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(), Expected: "no 538 for a mechanism advertised in this state (RFC 4954 §6)",
-						Detail: mech + " is advertised but refused for lack of encryption"})
+			check := func(s *framework.Session) {
+				for _, mech := range s.Mechanisms() {
+					r := s.AuthCmd(mech, "", false)
+					if r.Code == 538 {
+						t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(), Expected: "no 538 for a mechanism advertised in this state (RFC 4954 §6)",
+							Detail: mech + " is advertised but refused for lack of encryption"})
+					}
+					cancel(s, r)
+					if r.Code == 235 {
+						break
+					}
 				}
-				cancel(s, r)
-				if r.Code == 235 {
-					break
-				}
+				t.Checked()
 			}
-			t.Checked()
+			s := t.Greeted()
+			check(s)
+			if s.Has("STARTTLS") && framework.BeforeGate != nil {
+				// The offer under TLS, in a session of its own.
+				s = t.Greeted()
+				framework.BeforeGate(s, "AUTH")
+				check(s)
+			}
 		})
 
 	// RFC 4954 §9: no drop before 3 failures.
