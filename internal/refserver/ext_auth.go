@@ -74,6 +74,19 @@ var authSpecs = []string{
 	"RFC4616-2-message-format", "RFC4954-4-no-ir-then-334",
 }
 
+// authTLSSpecs are the AUTH specs that use PLAIN or LOGIN, which a server
+// offering STARTTLS offers only under TLS (authMechanisms): they upgrade the
+// session first, so a fault of the STARTTLS hook (ext_starttls.go) may change
+// them.
+var authTLSSpecs = []string{
+	"RFC4616-2-255-octet-fields", "RFC4616-2-authzid-other-refused", "RFC4616-2-authzid-self", "RFC4616-2-malformed-message",
+	"RFC4616-2-message-format", "RFC4954-4-334-base64-only", "RFC4954-4-auth-in-transaction-503", "RFC4954-4-authzid-prep-failure",
+	"RFC4954-4-cancel-501", "RFC4954-4-empty-challenge-format", "RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty",
+	"RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334", "RFC4954-4-pipelined-plain-ir", "RFC4954-4-reauth-503",
+	"RFC4954-4-strict-base64", "RFC4954-4-success-235", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
+	"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts",
+}
+
 // Faults of AUTH, each wrapping one hook of the extension.
 var (
 	faultAuthKeyword = newFault("RFC4954-3-keyword-syntax",

@@ -112,3 +112,19 @@ func TestAuthFault(t *testing.T) {
 	open(t, start(t, plaintext(Config{Faults: []string{"RFC4954-4-334-base64-only"}}))).run(steps(ehlo,
 		step{line: "AUTH LOGIN", want: "334 Username:\r\n"}))
 }
+
+// The spec lists the faults declare name AUTH specs that exist (each has a
+// fault of its own).
+func TestAuthSpecLists(t *testing.T) {
+	specs := map[string]bool{}
+	for _, f := range Faults() {
+		specs[f.Spec] = true
+	}
+	for _, list := range [][]string{authTLSSpecs, authSpecs, allAuthSpecs()} {
+		for _, id := range list {
+			if !specs[id] {
+				t.Errorf("%s is listed but no fault breaks it", id)
+			}
+		}
+	}
+}
