@@ -483,6 +483,15 @@ var _ = ginkgo.Describe("AUTH", func() {
 			s := t.Greeted()
 			s.RequireMechanism("PLAIN")
 			r := s.AuthCmd("PLAIN", framework.PlainMessage("", user, pass), true)
+			if r.Code != 235 {
+				t.Policy(r)
+				// Wrong credentials are not the server's fault: they must
+				// work in another form before the refusal is a FAIL.
+				end(s)
+				if c := control(t); c.Code != 235 {
+					t.Errorf("--auth-user %s was refused in PLAIN (%s) and in the control exchange too (%s): check the credentials", user, r, c)
+				}
+			}
 			t.Expect(s, r, framework.Expectation{Pass: "235", Why: "RFC 4616 §2: message = [authzid] UTF8NUL authcid UTF8NUL passwd"})
 		})
 
@@ -610,6 +619,22 @@ var _ = ginkgo.Describe("Submission", func() {
 			}
 		})
 })
+
+// control authenticates on a session of its own in another form than PLAIN
+// with an empty authzid (LOGIN, CRAM-MD5, else PLAIN with the authzid set
+// to the user), to tell a server's refusal of a form from wrong credentials.
+func control(t *framework.T) framework.Reply {
+	user, pass := t.Credentials()
+	s := t.Greeted()
+	defer end(s)
+	for _, m := range []string{"LOGIN", "CRAM-MD5"} {
+		if s.Offers(m) {
+			return s.Authenticate(m)
+		}
+	}
+	s.RequireMechanism("PLAIN")
+	return s.AuthCmd("PLAIN", framework.PlainMessage(user, user, pass), true)
+}
 
 // end sends QUIT and reads to its 221, so that the server has ended the
 // session before the spec opens the next one (a server may serve a client
