@@ -626,14 +626,18 @@ var _ = ginkgo.Describe("Submission", func() {
 func control(t *framework.T) framework.Reply {
 	user, pass := t.Credentials()
 	s := t.Greeted()
-	defer end(s)
-	for _, m := range []string{"LOGIN", "CRAM-MD5"} {
-		if s.Offers(m) {
-			return s.Authenticate(m)
-		}
+	var r framework.Reply
+	switch {
+	case s.Offers("LOGIN"):
+		r = s.Authenticate("LOGIN")
+	case s.Offers("CRAM-MD5"):
+		r = s.Authenticate("CRAM-MD5")
+	default:
+		s.RequireMechanism("PLAIN")
+		r = s.AuthCmd("PLAIN", framework.PlainMessage(user, user, pass), true)
 	}
-	s.RequireMechanism("PLAIN")
-	return s.AuthCmd("PLAIN", framework.PlainMessage(user, user, pass), true)
+	end(s)
+	return r
 }
 
 // end sends QUIT and reads to its 221, so that the server has ended the
