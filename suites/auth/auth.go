@@ -402,6 +402,9 @@ var _ = ginkgo.Describe("AUTH", func() {
 	framework.It(framework.Requirement{ID: "RFC4954-5-auth-param-accepted", Commands: []string{"MAIL"}},
 		"accepts MAIL FROM with AUTH=<> and AUTH=<sender as xtext> before authentication", func(t *framework.T) {
 			s := t.Greeted()
+			if t.Cfg.Profile == framework.ProfileSubmission && t.Cfg.AuthUser != "" {
+				s.Login() // a submission server refuses MAIL before AUTH (RFC 6409 §4.3)
+			}
 			for _, v := range []string{"<>", framework.Xtext(t.Cfg.Sender)} {
 				r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> AUTH=" + v)
 				t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 4954 §5: a server offering AUTH MUST support the AUTH parameter, even unauthenticated"})
