@@ -11,8 +11,10 @@ import (
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
 
+
 	// The extensions, one package each.
 	_ "github.com/smtpspec/smtpspec/suites/atrn"
+	_ "github.com/smtpspec/smtpspec/suites/auth"
 	_ "github.com/smtpspec/smtpspec/suites/dsn"
 	_ "github.com/smtpspec/smtpspec/suites/eightbitmime"
 	_ "github.com/smtpspec/smtpspec/suites/etrn"

@@ -11,10 +11,10 @@ func TestWithoutExtensions(t *testing.T) {
 	if got := Extensions(); len(got) < 3 {
 		t.Fatalf("Extensions() = %v, want at least 8BITMIME, PIPELINING and SIZE", got)
 	}
-	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn"}})
+	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn", "auth"}})
 	c := open(t, s)
 	c.run(steps(
-		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN", "SMTPUTF8")},
+		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN", "SMTPUTF8", "AUTH")},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 5.5.4 Unsupported parameter SIZE\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> BODY=8BITMIME", want: "555 5.5.4 Unsupported parameter BODY\r\n"},
 		step{line: "ETRN example.test", want: "502 5.5.1 Command not implemented\r\n"},

@@ -58,6 +58,9 @@ const (
 	// ModeRefuse greets with 554, answers every command but QUIT with 503
 	// and waits for QUIT before it closes (RFC 5321 §3.1).
 	ModeRefuse Mode = "refuse"
+	// ModeSubmission greets with 220 and serves mail as a submission server
+	// (RFC 6409 §4.3): MAIL before a successful AUTH gets 530.
+	ModeSubmission Mode = "submission"
 )
 
 // Defaults and limits.
@@ -118,6 +121,9 @@ type Config struct {
 	Mailboxes []string
 	// Mode selects the greeting, ModeNormal when empty.
 	Mode Mode
+	// Users are the AUTH accounts (user name → password), {DefaultAuthUser:
+	// DefaultAuthPassword} when empty (ext_auth.go).
+	Users map[string]string
 	// Faults lists the IDs of the faults to switch on; see Faults.
 	Faults []string
 	// MaxRecipients is the recipient limit per transaction,
@@ -424,9 +430,12 @@ func (c *Config) normalise() error {
 	switch c.Mode {
 	case "":
 		c.Mode = ModeNormal
-	case ModeNormal, ModeRefuse:
+	case ModeNormal, ModeRefuse, ModeSubmission:
 	default:
-		return fmt.Errorf("refserver: unknown mode %q (want %q or %q)", c.Mode, ModeNormal, ModeRefuse)
+		return fmt.Errorf("refserver: unknown mode %q (want %q, %q or %q)", c.Mode, ModeNormal, ModeRefuse, ModeSubmission)
+	}
+	if err := c.normaliseUsers(); err != nil {
+		return err
 	}
 	switch {
 	case c.MaxRecipients == 0:

@@ -376,6 +376,9 @@ func (s *session) handle(line []byte, long bool) error {
 	if verb != upper && verb != strings.ToLower(verb) && s.has(faultVerbCase) {
 		return s.reply("500 5.5.1 Command unrecognized") // RFC 5321 §2.4 broken
 	}
+	if refusal := s.submissionRefusal(upper); refusal != "" {
+		return s.reply(refusal) // ModeSubmission before AUTH (ext_auth.go)
+	}
 	if upper == "NOOP" {
 		return s.cmdNoop(arg) // RFC 5321 §4.1.1.9: the argument is ignored
 	}

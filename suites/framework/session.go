@@ -128,9 +128,15 @@ var BeforeGate func(s *Session, feature string)
 
 // Transaction opens a greeted session with MAIL FROM accepted and one
 // accepted RCPT TO the configured mailbox (not applicable without one).
+// Under the submission profile it authenticates first when credentials are
+// given (without them the 530 to MAIL makes the spec NOT APPLICABLE).
 func (t *T) Transaction() *Session {
 	mbx := t.Mailbox()
 	s := t.Greeted()
+	if t.Cfg.Profile == ProfileSubmission && t.Cfg.AuthUser != "" {
+		// RFC 6409 §4.3: a submission server refuses MAIL before AUTH.
+		s.Login()
+	}
 	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 	s.Setup("RCPT TO:<"+mbx+">", "250 251")
 	return s
