@@ -10,6 +10,8 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+	// RFC 2034 and RFC 3463 §2.
+	_ "github.com/smtpspec/smtpspec/suites/enhancedstatuscodes"
 )
 
 // OnReport, when set, receives the Ginkgo report once the suite ends

@@ -11,7 +11,7 @@ func TestWithoutExtensions(t *testing.T) {
 	if got := Extensions(); len(got) < 3 {
 		t.Fatalf("Extensions() = %v, want at least 8BITMIME, PIPELINING and SIZE", got)
 	}
-	s := start(t, Config{Without: []string{"size", "8BITMIME"}})
+	s := start(t, Config{Without: []string{"size", "8BITMIME", "chunking", "BINARYMIME", "ENHANCEDSTATUSCODES"}})
 	c := open(t, s)
 	c.run(steps(
 		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-PIPELINING\r\n250 HELP\r\n"},

@@ -199,7 +199,7 @@ func truncate(s string) string {
 }
 
 const ehloReply = "250-ref.smtpspec.test greets client.example\r\n" +
-	"250-8BITMIME\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 HELP\r\n"
+	"250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 HELP\r\n"
 
 var (
 	ehlo     = step{line: "EHLO client.example", want: "250-"}
@@ -321,7 +321,7 @@ func scriptCases() []scriptCase {
 			step{line: "MAIL FROM:<sender@client.example> SIZE=" + strings.Repeat("1", 21), want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> SIZE=10 SIZE=20", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> BODY=FOO", want: "501 "},
-			step{line: "MAIL FROM:<sender@client.example> BODY=BINARYMIME", want: "501 "},
+			step{line: "MAIL FROM:<sender@client.example> BODY=BINARY", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> BODY=7BIT BODY=8BITMIME", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example>  SIZE=10", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> SIZE=1000", want: "250 "}, rsetOK,
@@ -407,16 +407,16 @@ func scriptCases() []scriptCase {
 			step{line: ".", want: queued}, noopOK)},
 		{name: "quit with an argument", steps: steps(step{line: "QUIT now", want: "501 5.5.4 Syntax: QUIT\r\n"}, noopOK)},
 		{name: "quit closes", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(ehlo, mailOK, rcptOK,
-			step{line: "QUIT", want: "221 ref.smtpspec.test Service closing transmission channel\r\n"}, step{want: eof})},
-		{name: "quit before ehlo", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(step{line: "QUIT", want: "221 ref.smtpspec.test "}, step{want: eof})},
+			step{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test Service closing transmission channel\r\n"}, step{want: eof})},
+		{name: "quit before ehlo", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(step{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test "}, step{want: eof})},
 
 		{name: "vrfy", steps: steps(
 			step{line: "VRFY", want: "501 5.5.4 Syntax: VRFY address\r\n"},
-			step{line: "VRFY postmaster", want: "250 <postmaster@example.test>\r\n"},
-			step{line: "VRFY PostMaster", want: "250 <postmaster@example.test>\r\n"},
-			step{line: "VRFY alice", want: "250 <alice@example.test>\r\n"},
-			step{line: "VRFY <alice@example.test>", want: "250 <alice@example.test>\r\n"},
-			step{line: "VRFY alice@EXAMPLE.test", want: "250 <alice@example.test>\r\n"},
+			step{line: "VRFY postmaster", want: "250 2.1.5 <postmaster@example.test>\r\n"},
+			step{line: "VRFY PostMaster", want: "250 2.1.5 <postmaster@example.test>\r\n"},
+			step{line: "VRFY alice", want: "250 2.1.5 <alice@example.test>\r\n"},
+			step{line: "VRFY <alice@example.test>", want: "250 2.1.5 <alice@example.test>\r\n"},
+			step{line: "VRFY alice@EXAMPLE.test", want: "250 2.1.5 <alice@example.test>\r\n"},
 			step{line: "VRFY nobody", want: "550 5.1.1 User unknown\r\n"},
 			step{line: "VRFY <nobody@example.test>", want: "550 5.1.1 User unknown\r\n"},
 			step{line: "VRFY <someone@other.example>", want: "252 2.1.5 Cannot VRFY user, but will accept message and attempt delivery\r\n"},
@@ -425,8 +425,8 @@ func scriptCases() []scriptCase {
 			step{line: "VRFY postmaster", want: "250 "}, step{line: "EXPN postmaster", want: "502 "}, step{line: "HELP", want: "214-"}, dataGo, step{line: ".", want: queued})},
 		{name: "expn not implemented", steps: steps(step{line: "EXPN postmaster", want: "502 5.5.1 EXPN not implemented\r\n"})},
 		{name: "help", steps: steps(
-			step{line: "HELP", want: "214-smtpspec reference server, see RFC 5321\r\n214-Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP\r\n214-Use HELP <command> for details\r\n214 End of HELP info\r\n"},
-			step{line: "HELP mail", want: "214 MAIL FROM:<reverse-path>"},
+			step{line: "HELP", want: "214-2.0.0 smtpspec reference server, see RFC 5321\r\n214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP\r\n214-2.0.0 Use HELP <command> for details\r\n214 2.0.0 End of HELP info\r\n"},
+			step{line: "HELP mail", want: "214 2.0.0 MAIL FROM:<reverse-path>"},
 			step{line: "HELP FOO", want: "504 5.5.4 HELP topic unknown\r\n"})},
 		{name: "not implemented commands", steps: steps(
 			step{line: "TURN", want: "502 5.5.1 TURN not implemented\r\n"},
@@ -437,7 +437,7 @@ func scriptCases() []scriptCase {
 			step{line: "SAML FROM:<a@b.example>", want: "502 "},
 			step{line: "STARTTLS", want: "502 "},
 			step{line: "AUTH PLAIN", want: "502 "},
-			step{line: "BDAT 4 LAST", want: "502 "}, noopOK)},
+			step{raw: "BDAT 4 LAST\r\nabcd", want: "503 "}, noopOK)},
 
 		{name: "unknown commands", steps: steps(
 			step{line: "XYZZY", want: "500 5.5.1 Command unrecognized\r\n"},
@@ -536,7 +536,7 @@ func TestRefuseMode(t *testing.T) {
 			{line: "MAIL FROM:<a@b.example>", want: "503 "},
 			{line: "NOOP", want: "503 "},
 			{line: "QUIT now", want: "501 "},
-			{line: "QUIT", want: "221 ref.smtpspec.test Service closing transmission channel\r\n"},
+			{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test Service closing transmission channel\r\n"},
 			{want: eof},
 		})
 	}
@@ -589,7 +589,7 @@ func TestMessageSizeLimit(t *testing.T) {
 	body += strings.Repeat("t", 14) + "\r\n"       // 65536
 	stuffed := strings.ReplaceAll(body, "\r\n.", "\r\n..")
 	stuffed = "." + stuffed
-	c.run(steps(ehlo, step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-SIZE 65536\r\n250 HELP\r\n"},
+	c.run(steps(ehlo, step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-SIZE 65536\r\n250 HELP\r\n"},
 		mailOK, rcptOK, dataGo, step{raw: stuffed + ".\r\n", want: queued},
 		mailOK, rcptOK, dataGo, step{raw: stuffed + "u\r\n.\r\n", want: "552 5.3.4 Message too big\r\n"}, noopOK))
 	if msgs := s.Messages(); len(msgs) != 1 || string(msgs[0].Data) != body {
@@ -690,7 +690,7 @@ func TestStartLocalhost(t *testing.T) {
 	s := start(t, Config{Addr: "localhost:0", Hostname: "mx.test", Domain: "d.test", Mailboxes: []string{"carol"}})
 	open(t, s).run(steps(step{line: "HELO c.example", want: "250 mx.test\r\n"},
 		step{line: "MAIL FROM:<>", want: "250 "}, step{line: "RCPT TO:<carol@D.test>", want: "250 "},
-		step{line: "RCPT TO:<alice@d.test>", want: "550 5.1.1 "}, step{line: "VRFY postmaster", want: "250 <postmaster@d.test>\r\n"}))
+		step{line: "RCPT TO:<alice@d.test>", want: "550 5.1.1 "}, step{line: "VRFY postmaster", want: "250 2.1.5 <postmaster@d.test>\r\n"}))
 }
 
 func TestCloseEndsSessions(t *testing.T) {

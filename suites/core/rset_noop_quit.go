@@ -258,7 +258,11 @@ var _ = ginkgo.Describe("QUIT", func() {
 		s := t.Dial()
 		r := s.Setup("QUIT", "221")
 		first := ""
-		if f := strings.Fields(r.Text()); len(f) > 0 {
+		f := strings.Fields(r.Text())
+		if len(f) > 1 && enhancedCode.MatchString(f[0]) {
+			f = f[1:] // RFC 2034 §3(4): an enhanced status code prefaces the text
+		}
+		if len(f) > 0 {
 			first = f[0]
 		}
 		if !domainWord.MatchString(first) {
