@@ -10,6 +10,10 @@ import (
 
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
+	// RFC 2920.
+	_ "github.com/smtpspec/smtpspec/suites/pipelining"
+	// RFC 3030.
+	_ "github.com/smtpspec/smtpspec/suites/chunking"
 	// RFC 2034 and RFC 3463 §2.
 	_ "github.com/smtpspec/smtpspec/suites/enhancedstatuscodes"
 )

@@ -39,6 +39,8 @@ type chunkState struct {
 	// session: BDAT was used in this session (read only by
 	// faultDataStillSupported).
 	session bool
+	// keptByRset: faultRsetChunks kept the chunks over a RSET.
+	keptByRset bool
 }
 
 // binaryState is the per-transaction state of BINARYMIME.
@@ -92,7 +94,9 @@ func init() {
 	extChunking.beforeData = chunkingBeforeData
 	extChunking.resetTx = func(s *session) {
 		st := extState[chunkState](s, extChunking)
-		if s.last == "RSET" && st.used && s.has(faultRsetChunks) {
+		if st.used && (s.last == "RSET" || st.keptByRset) && s.has(faultRsetChunks) {
+			// RSET keeps the chunks, and so does the MAIL after it.
+			st.keptByRset = s.last == "RSET"
 			return
 		}
 		*st = chunkState{session: st.session}

@@ -25,7 +25,8 @@ var (
 	faultPipeliningParam = newFault("RFC2920-2-keyword",
 		"lists the keyword with a parameter: PIPELINING 10")
 	faultInputLoss = newFault("RFC2920-3.2-no-input-loss",
-		"after refusing a RCPT, discards the input it has already received (RFC 2920 §1 (2))")
+		"after refusing a RCPT, discards the input it has already received (RFC 2920 §1 (2))").
+		may("RFC2920-3.2-data-iff-valid-rcpt") // its group has a refused RCPT before DATA
 	faultDataLastRcpt = newFault("RFC2920-3.2-data-iff-valid-rcpt",
 		"refuses DATA (554) when the last RCPT of the transaction was refused, though an earlier one was accepted (RFC 2920 §1 (3))")
 	faultAfterMessageLoss = newFault("RFC2920-3.1-content-then-next-transaction",
