@@ -57,7 +57,8 @@ var (
 	faultBdatAfterLast = newFault("RFC3030-2-bdat-after-last-503",
 		"takes a BDAT sent right after a completed BDAT LAST as the start of another message to the same recipients (250)")
 	faultFailedBdat = newFault("RFC3030-2-failed-bdat-consumes-chunk",
-		"refuses a BDAT sent outside a mail transaction with 503 without reading its chunk, whose octets are then read as commands")
+		"refuses a BDAT sent outside a mail transaction with 503 without reading its chunk, whose octets are then read as commands").
+		may("RFC3030-2-bdat-after-last-503", "RFC3030-2-pipelined-chunks-discarded") // their BDATs are outside a transaction too
 	faultDesyncBdat = newFault("SEC-BDAT-DESYNC",
 		"refuses a BDAT in a transaction with no accepted recipient with 503 without reading its chunk, whose octets are then read as commands")
 	faultPipelinedChunks = newFault("RFC3030-2-pipelined-chunks-discarded",
@@ -115,7 +116,7 @@ func init() {
 		return ""
 	}
 
-	faultEhloListsVerbs.may(chunkingSpecs...)
+	faultEhloListsVerbs.may(chunkingSpecs...).may("RFC3030-3-binarymime-needs-chunking")
 	faultBinaryNeedsChunking.may(chunkingSpecs...)
 }
 

@@ -72,9 +72,9 @@ func pipeliningAfterReply(s *session, code string) {
 	}
 }
 
-// segmentLines is faultLookahead's input: a read that returns octets
-// without a line feed, outside the mail data, gets a CRLF added, as if the
-// segment ended the line.
+// segmentLines is faultLookahead's input: a read that returns less than it
+// could (all that has arrived) and no line feed, outside the mail data,
+// gets a CRLF added, as if the segment ended the line.
 type segmentLines struct {
 	s   *session
 	src io.Reader
@@ -85,7 +85,8 @@ func (r *segmentLines) Read(p []byte) (int, error) {
 		return r.src.Read(p)
 	}
 	n, err := r.src.Read(p[:len(p)-2])
-	if n > 0 && !r.s.inData && bytes.IndexByte(p[:n], '\n') < 0 {
+	// A short read is the end of what has arrived so far.
+	if n > 0 && n < len(p)-2 && !r.s.inData && bytes.IndexByte(p[:n], '\n') < 0 {
 		n += copy(p[n:], "\r\n")
 	}
 	return n, err
