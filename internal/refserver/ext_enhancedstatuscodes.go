@@ -12,7 +12,7 @@ import (
 // codes they mean ("250 2.1.0"); the replyText hook prefaces a reply that
 // has none with class.0.0 (2.1.5 for VRFY), so that no reply goes without.
 
-var extEnhancedStatusCodes = registerExtension(&extension{
+var _ = registerExtension(&extension{
 	keyword:   "ENHANCEDSTATUSCODES",
 	line:      escLine,
 	replyText: escReplyText,
