@@ -66,6 +66,14 @@ var chunking = []Requirement{
 		Also: []Cite{{5321, "4.2.4"}},
 	},
 	{
+		ID: "RFC3030-2-parser-arbitrary-octets", Title: "A command line of arbitrary octets (NUL, 8-bit) is refused with a reply, and the session goes on.",
+		RFC: 3030, Sections: []string{"2"},
+		Quote:   `Note that the remainder of the message data may be binary and as such lexicographical parsers MUST be prepared to receive, process, and reject lines of arbitrary octets.`,
+		Keyword: "MUST", Level: Must, Feature: "CHUNKING",
+		Also: []Cite{{5321, "4.1.2"}},
+		Note: "The rule comes with CHUNKING (a mis-sized chunk leaves binary octets where a command is expected), so the spec runs where CHUNKING is listed.",
+	},
+	{
 		ID: "RFC3030-3-binarymime-needs-chunking", Title: "BINARYMIME is listed in EHLO only together with CHUNKING.",
 		RFC: 3030, Sections: []string{"3"},
 		Quote:   `The BINARYMIME service extension can only be used with the "CHUNKING" service extension.`,

@@ -74,6 +74,8 @@ var (
 	faultDataStillSupported = newFault("RFC3030-2-data-still-supported",
 		"refuses DATA with 503 in a session that has used BDAT").
 		may("RFC3030-2-rset-discards-chunks")
+	faultArbitraryOctets = newFault("RFC3030-2-parser-arbitrary-octets",
+		"closes the connection, without a reply, on a command line holding the octet 0xFF")
 	faultBinaryNeedsChunking = newFault("RFC3030-3-binarymime-needs-chunking",
 		"lists BINARYMIME in EHLO but not CHUNKING (while implementing BDAT)")
 	faultBinaryData = newFault("RFC3030-3-binarymime-data-503",
@@ -87,7 +89,7 @@ var chunkingSpecs = []string{
 	"RFC3030-2-data-still-supported", "RFC3030-2-bdat-chunk-250", "RFC3030-2-bdat-zero-last",
 	"RFC3030-2-bdat-after-last-503", "RFC3030-2-failed-bdat-consumes-chunk", "RFC3030-2-pipelined-chunks-discarded",
 	"RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-bdat-syntax",
-	"RFC3030-3-binarymime-data-503", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC",
+	"RFC3030-3-binarymime-data-503", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC", "RFC3030-2-parser-arbitrary-octets",
 }
 
 func init() {
@@ -118,6 +120,12 @@ func init() {
 
 	faultEhloListsVerbs.may(chunkingSpecs...).may("RFC3030-3-binarymime-needs-chunking")
 	faultBinaryNeedsChunking.may(chunkingSpecs...)
+}
+
+// arbitraryOctetsFault reports whether faultArbitraryOctets drops the
+// session on command line (session.go asks before it parses the line).
+func (s *session) arbitraryOctetsFault(line []byte) bool {
+	return s.has(faultArbitraryOctets) && s.offers(extChunking) && bytes.IndexByte(line, 0xff) >= 0
 }
 
 // chunkingBeforeData refuses DATA in a transaction that used BDAT (RFC 3030

@@ -372,6 +372,9 @@ func (s *session) handle(line []byte, long bool) error {
 	if done, err := s.envelopeFault(line, upper); done {
 		return err // a fault of mail.go answered the line (envelope and command order)
 	}
+	if s.arbitraryOctetsFault(line) {
+		return errDrop // RFC 3030 §2 broken: a line of arbitrary octets kills the session
+	}
 	if !validText(verb) {
 		return s.reply("501 5.5.2 Invalid character in command")
 	}

@@ -57,6 +57,20 @@ func message(id string) string {
 	return scenarios.Headers(framework.Envelope(), id) + "smtpspec conformance test message, sent in BDAT chunks.\r\n"
 }
 
+// arbitraryLine returns n octets of every value but CR and LF, starting
+// with NUL and 0xFF.
+func arbitraryLine(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*73 + 255)
+		if b[i] == '\r' || b[i] == '\n' {
+			b[i] = 0xff
+		}
+	}
+	b[0] = 0
+	return b
+}
+
 // mailboxDomain returns the domain of the configured mailbox.
 func mailboxDomain(t *framework.T) string {
 	mbx := t.Mailbox()
@@ -229,6 +243,31 @@ var _ = ginkgo.Describe("CHUNKING", func() {
 				t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: the session goes on after the refused line (or the server closes it, RFC 5321 §7.8)"})
 			}
 		}
+	})
+
+	// RFC 3030 §2 (Note): a line of arbitrary octets where a command is
+	// expected is received, processed and rejected. The line holds every
+	// octet value but CR and LF (a bare CR or LF is another rule's:
+	// SEC-BARE-CR-COMMAND, SEC-BARE-LF-COMMAND).
+	framework.It(framework.Requirement{
+		ID: "RFC3030-2-parser-arbitrary-octets", Commands: []string{"QUIT"},
+	}, "rejects a command line of arbitrary octets and goes on", func(t *framework.T) {
+		s := t.Greeted()
+		s.SendRaw(append(arbitraryLine(200), '\r', '\n'), "")
+		a := s.Account()
+		expected := "a 5yz reply rejecting the line, then 221 to QUIT (RFC 3030 §2: parsers MUST be prepared to receive, process, and reject lines of arbitrary octets)"
+		if len(a.Replies) == 0 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(), Expected: expected,
+				Detail: "the server closed the connection without rejecting the line"})
+		}
+		for _, r := range a.Replies {
+			if r.Class() == 2 || r.Class() == 3 {
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: a.String(), Expected: expected,
+					Detail: fmt.Sprintf("the line of arbitrary octets got %d, a reply that does not reject it", r.Code)})
+			}
+		}
+		t.Policy(a.Replies[0])
+		t.Checked()
 	})
 
 	// SMTP smuggling through BDAT: a chunk that holds an end-of-data
