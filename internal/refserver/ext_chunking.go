@@ -119,6 +119,9 @@ func init() {
 	}
 
 	faultEhloListsVerbs.may(chunkingSpecs...).may("RFC3030-3-binarymime-needs-chunking")
+	// Core faults whose broken behaviour these specs run through too.
+	faultQuitAnyTime.may("SEC-BDAT-DESYNC")                 // its replies are counted up to QUIT's, sent in a transaction
+	faultRsetDiscards.may("RFC3030-2-rset-discards-chunks") // its RSET must clear the transaction
 	faultBinaryNeedsChunking.may(chunkingSpecs...)
 }
 

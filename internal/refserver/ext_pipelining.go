@@ -43,6 +43,10 @@ func init() {
 		return "PIPELINING"
 	}
 	extPipelining.afterReply = pipeliningAfterReply
+	// Core faults whose broken behaviour the DATA of a pipelined group
+	// with no valid recipient runs through too.
+	faultDataNoValidRcpt.may("RFC2920-3.2-data-iff-valid-rcpt")
+	faultMailKeepsRcpts.may("RFC2920-3.2-data-iff-valid-rcpt")
 	extPipelining.beforeData = func(s *session) string {
 		if extState[pipeliningState](s, extPipelining).lastRcptRefused && s.has(faultDataLastRcpt) {
 			return "554 5.5.1 No valid recipients"

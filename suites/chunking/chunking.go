@@ -232,16 +232,19 @@ var _ = ginkgo.Describe("CHUNKING", func() {
 	// session of its own: a server that cannot tell where the chunk ends
 	// may refuse and close (Postfix answers 521 and closes; RFC 5321 §7.8).
 	framework.It(framework.Requirement{
-		ID: "RFC3030-2-bdat-syntax", Commands: []string{"BDAT", "NOOP"}, Needs: mbxOnly,
+		ID: "RFC3030-2-bdat-syntax", Commands: []string{"BDAT", "RSET"}, Needs: mbxOnly,
 	}, "refuses BDAT lines whose chunk size is missing or not digits with 501", func(t *framework.T) {
 		for _, line := range []string{"BDAT", "BDAT x", "BDAT -1", "BDAT 1.5"} {
 			s := t.Transaction()
 			r := s.Cmd(line)
 			t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "500 5yz",
 				Why: "RFC 3030 §2: chunk-size ::= 1*DIGIT; a malformed argument is a syntax error (RFC 5321 §4.2.4: 501)"})
-			if r, err := s.Try("NOOP"); err == nil {
-				t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: the session goes on after the refused line (or the server closes it, RFC 5321 §7.8)"})
+			// RFC 3030 §2: after a failed BDAT the client sends RSET.
+			if r, err := s.Try("RSET"); err == nil {
+				t.Expect(s, r, framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.5: the session goes on after the refused line (or the server closes it, RFC 5321 §7.8)"})
+				s.Try("QUIT") // end the session before the next one
 			}
+			s.Conn().Close()
 		}
 	})
 

@@ -68,14 +68,10 @@ var _ = ginkgo.Describe("PIPELINING", func() {
 		first := readN(s, 2) // MAIL's and the refused RCPT's
 		t.Policy(first[0])
 		a := s.QuitAndCount()
-		expected := "four replies in order: MAIL 250, RCPT 5yz, RCPT 250, RSET 250, then 221 to QUIT (RFC 2920 §3.2 (1), (9))"
+		expected := "four replies, one per command (MAIL, RCPT, RCPT, RSET), then 221 to QUIT (RFC 2920 §3.2 (1), (9))"
 		if len(a.Replies) != 2 {
 			t.Violation(framework.Finding{Sent: sent + ", then QUIT", Actual: fmt.Sprintf("%d %d, then %s", first[0].Code, first[1].Code, a.Codes()), Expected: expected,
 				Detail: fmt.Sprintf("%d replies after the refused RCPT where 2 were owed: commands buffered after it were lost", len(a.Replies))})
-		}
-		if first[0].Class() == 2 && (a.Replies[0].Class() != 2 || a.Replies[1].Code != 250) {
-			t.Violation(framework.Finding{Sent: sent, Actual: a.String(), Expected: expected,
-				Detail: "the replies after the refused RCPT are not those of RCPT <mailbox> and RSET, in that order"})
 		}
 		t.Checked()
 	})
