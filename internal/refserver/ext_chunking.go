@@ -68,7 +68,7 @@ var (
 	faultRsetChunks = newFault("RFC3030-2-rset-discards-chunks",
 		"RSET leaves the BDAT chunks of the transaction in place, so the next transaction's DATA gets 503 as if mixed with BDAT")
 	faultBdatSyntax = newFault("RFC3030-2-bdat-syntax",
-		"takes a chunk size that is not decimal digits (BDAT x, BDAT -1) as 0 and answers 250")
+		"takes a chunk size that is not decimal digits (BDAT x, BDAT LAST) as 0 and answers 250")
 	faultBdatBoundary = newFault("SEC-SMUG-BDAT-BOUNDARY",
 		"ends a chunk at a <CRLF>.<CRLF> inside it and reads the octets after it as commands")
 	faultDataStillSupported = newFault("RFC3030-2-data-still-supported",
