@@ -87,6 +87,13 @@ var chunking = []Requirement{
 		Keyword: "MUST", Level: Must, Feature: "BINARYMIME",
 	},
 	{
+		ID: "RFC3030-3-binary-cte-without-binarymime", Title: "A message labelled Content-Transfer-Encoding: binary, sent without BODY=BINARYMIME, is still accepted.",
+		RFC: 3030, Sections: []string{"3"},
+		Quote:   `If the MIME message contains a "Binary" content-transfer-encoding and the BODY parameter does not indicate BINARYMIME, the message MUST be accepted.`,
+		Keyword: "MUST", Level: Must, Feature: "BINARYMIME",
+		Note: "The rule of the BINARYMIME framework: the spec runs where BINARYMIME is listed. The SHOULD that follows (return the message with a DSN) needs SINK and is not checked.",
+	},
+	{
 		ID: "SEC-SMUG-BDAT-BOUNDARY", Title: "Inside a BDAT chunk, <CRLF>.<CRLF> and command lines are data: only the octet count ends the chunk.",
 		RFC: 3030, Sections: []string{"2"},
 		Quote: `The BDAT command takes one required argument, the exact length of the data segment in octets.` + QuoteSeparator +

@@ -87,6 +87,9 @@ func (s *session) cmdData(arg string) error {
 		return err
 	}
 	data, refusal, err := s.readData()
+	if err == nil && refusal == "" {
+		refusal = s.extAfterData(data)
+	}
 	msg := Message{From: s.from, To: append([]string(nil), s.rcpts...), Data: data}
 	// §4.1.1.4: end of data clears the buffers whatever the outcome; a
 	// broken connection cancels the transaction (§4.1.1.10).

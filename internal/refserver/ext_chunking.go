@@ -80,6 +80,8 @@ var (
 		"lists BINARYMIME in EHLO but not CHUNKING (while implementing BDAT)")
 	faultBinaryData = newFault("RFC3030-3-binarymime-data-503",
 		"accepts DATA (354) after MAIL ... BODY=BINARYMIME")
+	faultBinaryCTE = newFault("RFC3030-3-binary-cte-without-binarymime",
+		"refuses (554 5.6.1) a message whose header has Content-Transfer-Encoding: binary when MAIL did not declare BODY=BINARYMIME")
 )
 
 // chunkingSpecs are the specs of CHUNKING and BINARYMIME: a server that
@@ -89,7 +91,7 @@ var chunkingSpecs = []string{
 	"RFC3030-2-data-still-supported", "RFC3030-2-bdat-chunk-250", "RFC3030-2-bdat-zero-last",
 	"RFC3030-2-bdat-after-last-503", "RFC3030-2-failed-bdat-consumes-chunk", "RFC3030-2-pipelined-chunks-discarded",
 	"RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-bdat-syntax",
-	"RFC3030-3-binarymime-data-503", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC", "RFC3030-2-parser-arbitrary-octets",
+	"RFC3030-3-binarymime-data-503", "RFC3030-3-binary-cte-without-binarymime", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC", "RFC3030-2-parser-arbitrary-octets",
 }
 
 func init() {
@@ -105,6 +107,13 @@ func init() {
 		*st = chunkState{session: st.session}
 	}
 	extBinaryMIME.resetTx = func(s *session) { extState[binaryState](s, extBinaryMIME).binary = false }
+	extBinaryMIME.afterData = func(s *session, data []byte) string {
+		header, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
+		if s.has(faultBinaryCTE) && bytes.Contains(bytes.ToLower(header), []byte("content-transfer-encoding: binary")) {
+			return "554 5.6.1 Binary content needs BODY=BINARYMIME"
+		}
+		return ""
+	}
 
 	// BODY=BINARYMIME (RFC 3030 §3(5)) is a value of 8BITMIME's BODY
 	// parameter; the handler is wrapped to remember it for DATA.

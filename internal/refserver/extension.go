@@ -36,6 +36,10 @@ type extension struct {
 	// with recipients is open) and returns the refusal to send instead of
 	// the 354, or "" (CHUNKING: DATA after BDAT gets 503, RFC 3030 §2).
 	beforeData func(s *session) (refusal string)
+	// afterData runs when the mail data of DATA has been read without a
+	// refusal, before the transaction is cleared, and returns the refusal
+	// to send instead of the 250, or "".
+	afterData func(s *session, data []byte) (refusal string)
 	// replyText, when set, rewrites the text of line i of every reply with
 	// code the session sends (ENHANCEDSTATUSCODES prefaces it with a status
 	// code, RFC 2034 §4).
@@ -181,6 +185,19 @@ func (s *session) extBeforeData() string {
 	for _, e := range s.srv.exts {
 		if e.beforeData != nil && s.offers(e) {
 			if r := e.beforeData(s); r != "" {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+// extAfterData returns the first refusal of a message read through DATA by
+// an extension offered now, or "".
+func (s *session) extAfterData(data []byte) string {
+	for _, e := range s.srv.exts {
+		if e.afterData != nil && s.offers(e) {
+			if r := e.afterData(s, data); r != "" {
 				return r
 			}
 		}

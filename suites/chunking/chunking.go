@@ -304,6 +304,20 @@ var _ = ginkgo.Describe("BINARYMIME", func() {
 		t.Checked()
 	})
 
+	// RFC 3030 §3: a message labelled binary but sent without
+	// BODY=BINARYMIME (its content is 7-bit) is accepted at the SMTP level.
+	framework.It(framework.Requirement{
+		ID: "RFC3030-3-binary-cte-without-binarymime", Commands: []string{"DATA"}, Needs: mbxOnly,
+	}, "accepts through DATA a message whose header says Content-Transfer-Encoding: binary", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		headers := strings.TrimSuffix(scenarios.Headers(framework.Envelope(), t.Req.ID), "\r\n") +
+			"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+		s.SendRaw([]byte(headers+"smtpspec test message, 7-bit text labelled binary.\r\n.\r\n"), "DATA-END")
+		t.Expect(s, s.Read(), framework.Expectation{Pass: "250",
+			Why: "RFC 3030 §3: a message with a binary content-transfer-encoding and no BODY=BINARYMIME MUST be accepted"})
+	})
+
 	// RFC 3030 §3: DATA after BODY=BINARYMIME gets 503.
 	framework.It(framework.Requirement{
 		ID: "RFC3030-3-binarymime-data-503", Commands: []string{"MAIL", "DATA"}, Needs: mbxOnly,
