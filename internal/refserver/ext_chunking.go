@@ -23,9 +23,13 @@ var extChunking = registerExtension(&extension{
 	offered: func(s *session) bool { return !s.has(faultEhloListsVerbs) && !s.has(faultBinaryNeedsChunking) },
 })
 
+// BINARYMIME needs CHUNKING (RFC 3030 §3(3)) and the BODY parameter of
+// 8BITMIME (§3(5)).
 var extBinaryMIME = registerExtension(&extension{
 	keyword: "BINARYMIME",
-	offered: func(s *session) bool { return s.offers(extChunking) || s.has(faultBinaryNeedsChunking) },
+	offered: func(s *session) bool {
+		return (s.offers(extChunking) || s.has(faultBinaryNeedsChunking)) && s.offers(ext8BitMIME)
+	},
 })
 
 // chunkState is the per-transaction state of CHUNKING.

@@ -48,3 +48,12 @@ func TestWithoutChunking(t *testing.T) {
 		step{line: "MAIL FROM:<sender@client.example> BODY=BINARYMIME", want: "501 "},
 	))
 }
+
+// Without 8BITMIME there is no BODY parameter, so BINARYMIME is not offered
+// either; CHUNKING still is.
+func TestBinaryMIMENeeds8BitMIME(t *testing.T) {
+	c := open(t, start(t, Config{Without: []string{"8BITMIME"}}))
+	c.run(steps(
+		step{line: "EHLO client.example", want: "250-ref.smtpspec.test greets client.example\r\n250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250 HELP\r\n"},
+	))
+}
