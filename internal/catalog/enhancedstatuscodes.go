@@ -38,6 +38,14 @@ var enhancedStatusCodes = []Requirement{
 		Keyword: "MUST", Level: Must, Feature: "ENHANCEDSTATUSCODES",
 	},
 	{
+		ID: "RFC2034-4-regardless-of-ehlo", Title: "The enhanced codes are sent in a HELO session too.",
+		RFC: 2034, Sections: []string{"4"},
+		Quote:   `Servers supporting this extension must attach enhanced status codes to their responses regardless of whether or not EHLO is employed by the client.`,
+		Keyword: "MUST", Level: Must, Feature: "ENHANCEDSTATUSCODES",
+		Also: []Cite{{2034, "5"}},
+		Note: "Catalogue §17.15: a server that sends no codes at all once the client said HELO is common, and the spec grades that WARN; a HELO session in which some replies carry codes and others do not is a FAIL, as a missing code is after EHLO (RFC2034-4-code-on-every-reply).",
+	},
+	{
 		ID: "RFC3463-2-code-syntax", Title: "An enhanced code is class.subject.detail: class 2, 4 or 5, 1-3 digits each, no leading zeros, no white space.",
 		RFC: 3463, Sections: []string{"2"},
 		Quote: `status-code = class "." subject "." detail class = "2"/"4"/"5" subject = 1*3digit detail = 1*3digit` + QuoteSeparator +

@@ -12,11 +12,17 @@ import (
 // codes they mean ("250 2.1.0"); the replyText hook prefaces a reply that
 // has none with class.0.0 (2.1.5 for VRFY), so that no reply goes without.
 
-var _ = registerExtension(&extension{
-	keyword:   "ENHANCEDSTATUSCODES",
-	line:      escLine,
-	replyText: escReplyText,
+var extEnhancedStatusCodes = registerExtension(&extension{
+	keyword: "ENHANCEDSTATUSCODES",
+	line:    escLine,
 })
+
+// escState is the session state of the extension.
+type escState struct {
+	helo bool // the last accepted greeting was HELO (read by faultEscHelo)
+}
+
+func init() { extEnhancedStatusCodes.replyText = escReplyText }
 
 // Faults of ENHANCEDSTATUSCODES. Each wraps the extension's reply hook (or
 // its EHLO line) and misbehaves whenever it runs on the replies it names.
@@ -24,13 +30,16 @@ var (
 	faultEscKeywordParam = newFault("RFC2034-3-keyword-no-param",
 		"lists the keyword with a parameter: ENHANCEDSTATUSCODES ON")
 	faultEscMissing = newFault("RFC2034-4-code-on-every-reply",
-		"leaves the enhanced status code out of the replies to RSET and NOOP")
+		"leaves the enhanced status code out of the replies to RSET and NOOP").
+		may("RFC2034-4-regardless-of-ehlo") // its HELO session sends RSET and NOOP too
 	faultEscSpace = newFault("RFC2034-3-code-then-space",
 		"glues the text to the enhanced code in the 2yz replies to MAIL (\"250 2.1.0<a@b>: Sender ok\")")
 	faultEscClass = newFault("RFC2034-4-class-matches",
 		"refuses RCPT with a 5yz reply that carries a 4.X.X enhanced code (\"550 4.1.1\")")
 	faultEscMultiline = newFault("RFC2034-4-multiline-same-code",
 		"puts the enhanced code on the first line of a multiline reply only")
+	faultEscHelo = newFault("RFC2034-4-regardless-of-ehlo",
+		"in a session greeted with HELO, leaves the enhanced code out of its 2yz replies (its errors keep theirs)")
 	faultEscSyntax = newFault("RFC3463-2-code-syntax",
 		"writes the subject of the enhanced code of its 500 reply to an unknown command with a leading zero (5.05.1)")
 )
@@ -44,6 +53,10 @@ func escLine(s *session) string {
 
 // escReplyText prefaces the text of a reply line with its status code.
 func escReplyText(s *session, code, text string, i int) string {
+	st := extState[escState](s, extEnhancedStatusCodes)
+	if (s.last == "EHLO" || s.last == "HELO") && code == "250" {
+		st.helo = s.last == "HELO"
+	}
 	switch {
 	case s.last == "EHLO" || s.last == "HELO", s.last == "":
 		// RFC 2034 §3(4), §4: no code in the opening reply and the
@@ -61,7 +74,8 @@ func escReplyText(s *session, code, text string, i int) string {
 		}
 	}
 	switch {
-	case i > 0 && s.has(faultEscMultiline),
+	case st.helo && code[0] == '2' && s.has(faultEscHelo),
+		i > 0 && s.has(faultEscMultiline),
 		(s.last == "RSET" || s.last == "NOOP") && s.has(faultEscMissing):
 		return rest
 	case s.last == "MAIL" && code[0] == '2' && s.has(faultEscSpace):

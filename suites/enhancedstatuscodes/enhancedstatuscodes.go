@@ -71,6 +71,52 @@ var _ = ginkgo.Describe("ENHANCEDSTATUSCODES", func() {
 		})
 	}
 
+	// RFC 2034 §4, §5: the codes do not depend on EHLO. After HELO the
+	// validator no longer judges the replies (the state is a HELO
+	// session), so the spec does: no code at all after HELO is the common
+	// deviation of catalogue §17.15 (WARN); codes on some replies and not
+	// on others are missing codes (FAIL).
+	framework.It(framework.Requirement{
+		ID: "RFC2034-4-regardless-of-ehlo", Commands: []string{"HELO", "MAIL", "RCPT", "NOOP", "RSET", "VRFY", "QUIT"},
+	}, "sends enhanced status codes in a HELO session too", func(t *framework.T) {
+		s := t.Greeted() // learns that the server offers the extension
+		s.Setup("HELO "+t.Cfg.Helo, "250")
+		var with, without []string
+		check := func(line string) {
+			r := s.Cmd(line)
+			if r.Class() == 3 {
+				return
+			}
+			desc := fmt.Sprintf("%s → %s", strings.TrimSpace(s.LastSent()), r)
+			if p := framework.CheckEnhanced(r); len(p) == 0 || p[0].Rule != framework.RuleEnhancedMissing {
+				with = append(with, desc)
+			} else {
+				without = append(without, desc)
+			}
+		}
+		check("MAIL FROM:<" + t.Cfg.Sender + ">")
+		if mbx := t.Cfg.Mailbox; mbx != "" {
+			check("RCPT TO:<smtpspec-no-such-user-2034@" + mbx[strings.LastIndexByte(mbx, '@')+1:] + ">")
+		}
+		check("NOOP")
+		check("RSET")
+		check("XSMTPSPEC2034")
+		check("VRFY postmaster")
+		check("QUIT")
+		f := framework.Finding{Sent: "HELO, then MAIL, RCPT, NOOP, RSET, an unknown verb, VRFY and QUIT",
+			Expected: "an enhanced status code on every 2yz, 4yz and 5yz reply (RFC 2034 §4: regardless of whether EHLO is employed)",
+			Actual:   "without a code: " + strings.Join(without, "; ")}
+		switch {
+		case len(without) > 0 && len(with) == 0:
+			f.Detail = "no reply of the HELO session carries an enhanced code (catalogue §17.15: common, tolerated)"
+			t.Warnf(f)
+		case len(without) > 0:
+			f.Detail = fmt.Sprintf("%d replies of the HELO session carry codes and %d do not", len(with), len(without))
+			t.Violation(f)
+		}
+		t.Checked()
+	})
+
 	// RFC 2034 §4: each line of a multiline reply starts with the same
 	// code. HELP is the command whose reply is usually several lines long.
 	framework.It(framework.Requirement{
