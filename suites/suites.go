@@ -11,13 +11,15 @@ import (
 	// The RFC 5321 core specs.
 	_ "github.com/smtpspec/smtpspec/suites/core"
 
-
 	// The extensions, one package each.
 	_ "github.com/smtpspec/smtpspec/suites/atrn"
 	_ "github.com/smtpspec/smtpspec/suites/auth"
+	_ "github.com/smtpspec/smtpspec/suites/chunking"
 	_ "github.com/smtpspec/smtpspec/suites/dsn"
 	_ "github.com/smtpspec/smtpspec/suites/eightbitmime"
+	_ "github.com/smtpspec/smtpspec/suites/enhancedstatuscodes"
 	_ "github.com/smtpspec/smtpspec/suites/etrn"
+	_ "github.com/smtpspec/smtpspec/suites/pipelining"
 	_ "github.com/smtpspec/smtpspec/suites/size"
 	_ "github.com/smtpspec/smtpspec/suites/smtputf8"
 	_ "github.com/smtpspec/smtpspec/suites/starttls"

@@ -80,6 +80,9 @@ func (s *session) cmdData(arg string) error {
 	if len(s.rcpts) == 0 {
 		return s.refuseData("554 5.5.1 No valid recipients") // §3.3, RFC 2920 §3.2(2)
 	}
+	if refusal := s.extBeforeData(); refusal != "" {
+		return s.refuseData(refusal)
+	}
 	if err := s.reply("354 End data with <CR><LF>.<CR><LF>"); err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func TestEtrnFaults(t *testing.T) {
 		fault string
 		steps []step
 	}{
-		{"RFC1985-etrn-reply-set", steps(ehlo, step{line: "ETRN example.test", want: "200 OK, queue run started\r\n"})},
+		{"RFC1985-etrn-reply-set", steps(ehlo, step{line: "ETRN example.test", want: "200 2.0.0 OK, queue run started\r\n"})},
 		{"RFC1985-etrn-syntax", steps(ehlo, step{line: "ETRN", want: "250 "})},
 		{"RFC1985-etrn-unauthorised-node", steps(ehlo, step{line: "ETRN other.example", want: "550 "})},
 		{"RFC1985-etrn-in-transaction", steps(ehlo, mailOK, step{line: "ETRN example.test", want: "251 "})},

@@ -37,10 +37,21 @@ type extension struct {
 	// extensions raise the 512-octet limit: RFC 1870 §3(5), RFC 3461
 	// §5.4, RFC 6531 §3.1(5)); nil adds nothing.
 	envelopeLine func(s *session) int
-	// dataEnd runs at the end of the mail data of a message the server
-	// would take, before the transaction is cleared, and returns the reply
-	// refusing it ("" to take it).
+	// dataEnd runs when the mail data of DATA has been read without a
+	// refusal, before the transaction is cleared, and returns the reply
+	// refusing the message instead of the 250 ("" to take it).
 	dataEnd func(s *session, data []byte) (refusal string)
+	// beforeData runs when DATA is about to be accepted (a transaction
+	// with recipients is open) and returns the refusal to send instead of
+	// the 354, or "" (CHUNKING: DATA after BDAT gets 503, RFC 3030 §2).
+	beforeData func(s *session) (refusal string)
+	// replyText, when set, rewrites the text of line i of every reply with
+	// code the session sends (ENHANCEDSTATUSCODES prefaces it with a status
+	// code, RFC 2034 §4).
+	replyText func(s *session, code, text string, i int) string
+	// afterReply runs after every reply has been written and flushed, with
+	// its code.
+	afterReply func(s *session, code string)
 }
 
 // paramHandler checks one MAIL or RCPT parameter of an accepted command
@@ -171,6 +182,39 @@ func (s *session) checkParams(rcpt bool, params []param) string {
 		}
 	}
 	return ""
+}
+
+// extBeforeData returns the first refusal of DATA by an extension offered
+// now, or "".
+func (s *session) extBeforeData() string {
+	for _, e := range s.srv.exts {
+		if e.beforeData != nil && s.offers(e) {
+			if r := e.beforeData(s); r != "" {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+// extReplyText passes the text of line i of a reply with code through the
+// replyText hooks of the extensions offered now.
+func (s *session) extReplyText(code, text string, i int) string {
+	for _, e := range s.srv.exts {
+		if e.replyText != nil && s.offers(e) {
+			text = e.replyText(s, code, text, i)
+		}
+	}
+	return text
+}
+
+// extAfterReply runs the afterReply hooks of the extensions offered now.
+func (s *session) extAfterReply(code string) {
+	for _, e := range s.srv.exts {
+		if e.afterReply != nil && s.offers(e) {
+			e.afterReply(s, code)
+		}
+	}
 }
 
 // extState returns the session's state of extension e, creating it on first

@@ -11,10 +11,10 @@ func TestWithoutExtensions(t *testing.T) {
 	if got := Extensions(); len(got) < 3 {
 		t.Fatalf("Extensions() = %v, want at least 8BITMIME, PIPELINING and SIZE", got)
 	}
-	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn", "auth"}})
+	s := start(t, Config{Without: []string{"size", "8BITMIME", "ATRN", "etrn", "auth", "chunking", "BINARYMIME", "ENHANCEDSTATUSCODES"}})
 	c := open(t, s)
 	c.run(steps(
-		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN", "SMTPUTF8", "AUTH")},
+		step{line: "EHLO client.example", want: ehloWithout("SIZE", "8BITMIME", "ATRN", "ETRN", "SMTPUTF8", "AUTH", "CHUNKING", "BINARYMIME", "ENHANCEDSTATUSCODES")},
 		step{line: "MAIL FROM:<sender@client.example> SIZE=100", want: "555 5.5.4 Unsupported parameter SIZE\r\n"},
 		step{line: "MAIL FROM:<sender@client.example> BODY=8BITMIME", want: "555 5.5.4 Unsupported parameter BODY\r\n"},
 		step{line: "ETRN example.test", want: "502 5.5.1 Command not implemented\r\n"},
@@ -39,5 +39,5 @@ func TestDuplicateParameter(t *testing.T) {
 // SMTPUTF8 needs 8BITMIME (RFC 6531 §3.1(8)): without it, it is left out.
 func TestSMTPUTF8Needs8BitMIME(t *testing.T) {
 	c := open(t, start(t, Config{Without: []string{"8BITMIME"}}))
-	c.run(steps(step{line: "EHLO client.example", want: ehloWithout("8BITMIME", "SMTPUTF8")}))
+	c.run(steps(step{line: "EHLO client.example", want: ehloWithout("8BITMIME", "SMTPUTF8", "BINARYMIME")}))
 }

@@ -200,7 +200,7 @@ func truncate(s string) string {
 }
 
 const ehloReply = "250-ref.smtpspec.test greets client.example\r\n" +
-	"250-8BITMIME\r\n250-ATRN\r\n250-AUTH CRAM-MD5\r\n250-DSN\r\n250-ETRN\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-SMTPUTF8\r\n250-STARTTLS\r\n250 HELP\r\n"
+	"250-8BITMIME\r\n250-ATRN\r\n250-AUTH CRAM-MD5\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-ETRN\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-SMTPUTF8\r\n250-STARTTLS\r\n250 HELP\r\n"
 
 // ehloWithout is ehloReply without the lines of the given EHLO keywords (a
 // server configured Without them, or a fault that leaves one out).
@@ -332,7 +332,7 @@ func scriptCases() []scriptCase {
 			step{line: "MAIL FROM:<sender@client.example> SIZE=" + strings.Repeat("1", 21), want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> SIZE=10 SIZE=20", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> BODY=FOO", want: "501 "},
-			step{line: "MAIL FROM:<sender@client.example> BODY=BINARYMIME", want: "501 "},
+			step{line: "MAIL FROM:<sender@client.example> BODY=BINARY", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> BODY=7BIT BODY=8BITMIME", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example>  SIZE=10", want: "501 "},
 			step{line: "MAIL FROM:<sender@client.example> SIZE=1000", want: "250 "}, rsetOK,
@@ -421,16 +421,16 @@ func scriptCases() []scriptCase {
 			step{line: ".", want: queued}, noopOK)},
 		{name: "quit with an argument", steps: steps(step{line: "QUIT now", want: "501 5.5.4 Syntax: QUIT\r\n"}, noopOK)},
 		{name: "quit closes", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(ehlo, mailOK, rcptOK,
-			step{line: "QUIT", want: "221 ref.smtpspec.test Service closing transmission channel\r\n"}, step{want: eof})},
-		{name: "quit before ehlo", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(step{line: "QUIT", want: "221 ref.smtpspec.test "}, step{want: eof})},
+			step{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test Service closing transmission channel\r\n"}, step{want: eof})},
+		{name: "quit before ehlo", fault: "RFC5321-4.1.1.10-quit-221-close", steps: steps(step{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test "}, step{want: eof})},
 
 		{name: "vrfy", steps: steps(
 			step{line: "VRFY", want: "501 5.5.4 Syntax: VRFY address\r\n"},
-			step{line: "VRFY postmaster", want: "250 <postmaster@example.test>\r\n"},
-			step{line: "VRFY PostMaster", want: "250 <postmaster@example.test>\r\n"},
-			step{line: "VRFY alice", want: "250 <alice@example.test>\r\n"},
-			step{line: "VRFY <alice@example.test>", want: "250 <alice@example.test>\r\n"},
-			step{line: "VRFY alice@EXAMPLE.test", want: "250 <alice@example.test>\r\n"},
+			step{line: "VRFY postmaster", want: "250 2.1.5 <postmaster@example.test>\r\n"},
+			step{line: "VRFY PostMaster", want: "250 2.1.5 <postmaster@example.test>\r\n"},
+			step{line: "VRFY alice", want: "250 2.1.5 <alice@example.test>\r\n"},
+			step{line: "VRFY <alice@example.test>", want: "250 2.1.5 <alice@example.test>\r\n"},
+			step{line: "VRFY alice@EXAMPLE.test", want: "250 2.1.5 <alice@example.test>\r\n"},
 			step{line: "VRFY nobody", want: "550 5.1.1 User unknown\r\n"},
 			step{line: "VRFY <nobody@example.test>", want: "550 5.1.1 User unknown\r\n"},
 			step{line: "VRFY <someone@other.example>", want: "252 2.1.5 Cannot VRFY user, but will accept message and attempt delivery\r\n"},
@@ -439,15 +439,15 @@ func scriptCases() []scriptCase {
 			step{line: "VRFY postmaster", want: "250 "}, step{line: "EXPN postmaster", want: "502 "}, step{line: "HELP", want: "214-"}, dataGo, step{line: ".", want: queued})},
 		{name: "expn not implemented", steps: steps(step{line: "EXPN postmaster", want: "502 5.5.1 EXPN not implemented\r\n"})},
 		{name: "help", steps: steps(
-			step{line: "HELP", want: "214-smtpspec reference server, see RFC 5321\r\n214-Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP\r\n214-Use HELP <command> for details\r\n214 End of HELP info\r\n"},
-			step{line: "HELP mail", want: "214 MAIL FROM:<reverse-path>"},
+			step{line: "HELP", want: "214-2.0.0 smtpspec reference server, see RFC 5321\r\n214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP\r\n214-2.0.0 Use HELP <command> for details\r\n214 2.0.0 End of HELP info\r\n"},
+			step{line: "HELP mail", want: "214 2.0.0 MAIL FROM:<reverse-path>"},
 			step{line: "HELP FOO", want: "504 5.5.4 HELP topic unknown\r\n"})},
 		{name: "not implemented commands", steps: steps(
 			step{line: "TURN", want: "502 5.5.1 TURN not implemented\r\n"},
 			step{line: "SEND FROM:<a@b.example>", want: "502 5.5.1 Command not implemented\r\n"},
 			step{line: "SOML FROM:<a@b.example>", want: "502 "},
 			step{line: "SAML FROM:<a@b.example>", want: "502 "},
-			step{line: "BDAT 4 LAST", want: "502 "}, noopOK)},
+			step{raw: "BDAT 4 LAST\r\nabcd", want: "503 "}, noopOK)},
 
 		{name: "unknown commands", steps: steps(
 			step{line: "XYZZY", want: "500 5.5.1 Command unrecognized\r\n"},
@@ -546,7 +546,7 @@ func TestRefuseMode(t *testing.T) {
 			{line: "MAIL FROM:<a@b.example>", want: "503 "},
 			{line: "NOOP", want: "503 "},
 			{line: "QUIT now", want: "501 "},
-			{line: "QUIT", want: "221 ref.smtpspec.test Service closing transmission channel\r\n"},
+			{line: "QUIT", want: "221 2.0.0 ref.smtpspec.test Service closing transmission channel\r\n"},
 			{want: eof},
 		})
 	}
@@ -700,7 +700,7 @@ func TestStartLocalhost(t *testing.T) {
 	s := start(t, Config{Addr: "localhost:0", Hostname: "mx.test", Domain: "d.test", Mailboxes: []string{"carol"}})
 	open(t, s).run(steps(step{line: "HELO c.example", want: "250 mx.test\r\n"},
 		step{line: "MAIL FROM:<>", want: "250 "}, step{line: "RCPT TO:<carol@D.test>", want: "250 "},
-		step{line: "RCPT TO:<alice@d.test>", want: "550 5.1.1 "}, step{line: "VRFY postmaster", want: "250 <postmaster@d.test>\r\n"}))
+		step{line: "RCPT TO:<alice@d.test>", want: "550 5.1.1 "}, step{line: "VRFY postmaster", want: "250 2.1.5 <postmaster@d.test>\r\n"}))
 }
 
 func TestCloseEndsSessions(t *testing.T) {

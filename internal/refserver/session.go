@@ -302,9 +302,14 @@ func (s *session) reply(line string) error {
 		return err
 	}
 	s.lastCode = line[:3]
+	if len(line) > 4 {
+		line = line[:4] + s.extReplyText(line[:3], line[4:], 0)
+	}
 	s.w.WriteString(line)
 	s.w.WriteString("\r\n")
-	return s.w.Flush()
+	err := s.w.Flush()
+	s.extAfterReply(line[:3])
+	return err
 }
 
 // replyLines sends a multiline reply (RFC 5321 §4.2.1): every line but the
@@ -319,9 +324,11 @@ func (s *session) replyLines(code string, lines []string) error {
 		if i == len(lines)-1 {
 			sep = " "
 		}
-		s.w.WriteString(code + sep + l + "\r\n")
+		s.w.WriteString(code + sep + s.extReplyText(code, l, i) + "\r\n")
 	}
-	return s.w.Flush()
+	err := s.w.Flush()
+	s.extAfterReply(code)
+	return err
 }
 
 // splitCommand splits a command line into its verb and argument, after
@@ -369,6 +376,9 @@ func (s *session) handle(line []byte, long bool) error {
 	}
 	if done, err := s.envelopeFault(line, upper); done {
 		return err // a fault of mail.go answered the line (envelope and command order)
+	}
+	if s.arbitraryOctetsFault(line) {
+		return errDrop // RFC 3030 §2 broken: a line of arbitrary octets kills the session
 	}
 	if !validText(verb) {
 		return s.reply("501 5.5.2 Invalid character in command")

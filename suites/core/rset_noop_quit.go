@@ -258,11 +258,18 @@ var _ = ginkgo.Describe("QUIT", func() {
 	}, "answers QUIT with 221 <domain>", func(t *framework.T) {
 		s := t.Dial()
 		r := s.Setup("QUIT", "221")
-		first := ""
-		if f := strings.Fields(r.Text()); len(f) > 0 {
+		first, coded := "", false
+		f := strings.Fields(r.Text())
+		if len(f) > 1 && enhancedCode.MatchString(f[0]) {
+			// RFC 2034 §3(4): an enhanced status code prefaces the text;
+			// the domain follows it ("221 2.0.0 mx.example.org ..."), and
+			// a word without a dot there is taken for text ("Bye").
+			f, coded = f[1:], true
+		}
+		if len(f) > 0 {
 			first = f[0]
 		}
-		if !domainWord.MatchString(first) {
+		if !domainWord.MatchString(first) || (coded && !strings.ContainsAny(first, ".[")) {
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "221 <domain> ... (RFC 5321 §4.2.2: 221 <domain> Service closing transmission channel)",
 				Detail:   fmt.Sprintf("the 221 text starts with %q, not the server's domain", first)})

@@ -30,6 +30,7 @@ type Session struct {
 	lastSent string
 	verb     string
 	greeted  bool // the first reply (the greeting) has been read
+	state    replyState
 }
 
 // Connect opens a connection without reading the greeting.
@@ -367,6 +368,7 @@ func (s *Session) observe(r Reply) {
 		}
 		t.finding(Finding{Rule: v.Rule, Cite: v.Section, Sent: s.lastSent, Actual: r.String(), Detail: v.Detail}, level)
 	}
+	s.validateState(r)
 	verb := s.verb
 	if verb == "" {
 		return
