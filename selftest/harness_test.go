@@ -41,6 +41,7 @@ type runResult struct {
 	Stderr  string
 	Report  reports.Report
 	Elapsed time.Duration
+	Out     string // the --out directory (a t.TempDir, removed when the test ends)
 }
 
 // verdicts maps requirement ID to verdict.
@@ -63,7 +64,7 @@ func runSuite(t testing.TB, args ...string) runResult {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	res := runResult{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
+	res := runResult{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start), Out: out}
 	if ee, ok := err.(*exec.ExitError); ok {
 		res.Code = ee.ExitCode()
 	} else if err != nil {
