@@ -12,6 +12,9 @@
 # as they are. When there are none, or SMTPSPEC_MATRIX_RERUN=1, the tests are
 # run here first, which needs root: the test beds install their servers with
 # apt-get (testbed/README.md).
+# Other settings: SMTPSPEC_MATRIX_MARKDOWN (the Markdown file, default
+# docs/servers.md), SMTPSPEC_TEST_PARALLEL (go test -parallel, default 9), the
+# real servers' SMTPSPEC_*_PORT (selftest/realserver_test.go).
 # Exit 0 when docs/servers.md is written; 2 when there are no reports and this
 # does not run as root; 1 for anything else that goes wrong.
 set -euo pipefail
@@ -42,9 +45,13 @@ fresh_reports() {
 
 if [[ -n "$RERUN" || -z "$(fresh_reports)" ]]; then
 	if [[ "$(id -u)" != 0 ]]; then
-		say "no real-server reports younger than $MAX_AGE minutes in $REPORTS (or SMTPSPEC_MATRIX_RERUN is set)," \
-			"and running the real-server tests needs root (the test beds install their servers with apt-get):" \
-			"run \`make matrix\` (or \`make test\`) as root"
+		if [[ -n "$RERUN" ]]; then
+			why="SMTPSPEC_MATRIX_RERUN is set"
+		else
+			why="no real-server report in $REPORTS is younger than $MAX_AGE minutes (SMTPSPEC_MATRIX_MAX_AGE)"
+		fi
+		say "$why, and running the real-server tests needs root (the test beds install their servers with" \
+			"apt-get): run \`make matrix\` (or \`make test\`) as root"
 		exit 2
 	fi
 	tests="$(grep -oE '^func Test[A-Za-z0-9]+\(t \*testing\.T\) *\{ *testRealServer\(' selftest/realserver_test.go |
