@@ -10,7 +10,7 @@ COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
 MODIFIED := $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo true)
 LDFLAGS  := -X github.com/smtpspec/smtpspec/internal/version.commit=$(COMMIT) -X github.com/smtpspec/smtpspec/internal/version.modified=$(MODIFIED)
 
-.PHONY: all build run test unit lint bench faults-full docs clean
+.PHONY: all build run test unit lint bench faults-full docs matrix clean
 
 all: build
 
@@ -59,6 +59,13 @@ bench:
 # fails when it is stale).
 docs:
 	$(GO) run ./cmd/gendocs
+
+# docs/servers.md: the suite's verdicts against the real-server test beds side
+# by side, the embedded reference server first (and the HTML page
+# $$SMTPSPEC_TESTBED_DIR/matrix.html). It uses the reports a recent `make test`
+# kept, or runs the real-server tests itself (root needed; exit 2 without).
+matrix:
+	scripts/matrix.sh
 
 clean:
 	rm -rf bin $(OUT)

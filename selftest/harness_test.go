@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binary = filepath.Join(dir, "smtpspec")
-	build := exec.Command("go", "build", "-o", binary, "github.com/smtpspec/smtpspec/cmd/smtpspec")
+	build := exec.Command("go", "build", "-o", binary, "-ldflags", commitLDFlags(), "github.com/smtpspec/smtpspec/cmd/smtpspec")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "selftest: building smtpspec:", err)
@@ -34,14 +34,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// commitLDFlags stamps the commit the tests' binary is built from, as the
+// Makefile does (Go's own VCS stamp is missing under -buildvcs=false), so
+// the reports the tests keep (keepReport) say which suite made them.
+func commitLDFlags() string {
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil || len(bytes.TrimSpace(rev)) == 0 {
+		return ""
+	}
+	flags := "-X github.com/smtpspec/smtpspec/internal/version.commit=" + string(bytes.TrimSpace(rev))
+	if st, err := exec.Command("git", "status", "--porcelain").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		flags += " -X github.com/smtpspec/smtpspec/internal/version.modified=true"
+	}
+	return flags
+}
+
 // runResult is one run of the binary.
 type runResult struct {
-	Out     string // the --out directory
 	Code    int
 	Stdout  string
 	Stderr  string
 	Report  reports.Report
 	Elapsed time.Duration
+	Out     string // the --out directory (a t.TempDir, removed when the test ends)
 }
 
 // verdicts maps requirement ID to verdict.

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -332,6 +334,189 @@ func TestPinFiles(t *testing.T) {
 		}
 		if _, err := loadPins(repoRoot(t), instance); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// The reports of the real-server runs: each pinned-verdict test keeps its
+// run's reports (report.json, report.html, report.md, junit.xml) in
+// $SMTPSPEC_TESTBED_DIR/reports/<instance>/, named by the instance and the
+// server's version, for `make matrix` (scripts/matrix.sh), which puts them
+// side by side in docs/servers.md.
+
+// reportsDir is where the real-server runs keep their reports.
+func reportsDir() string { return filepath.Join(testbedDir(), "reports") }
+
+// serverVersions tells each instance's server version cheaply, after its
+// start script ran (root: the repository root; state: the instance's state
+// directory); "" when it cannot tell.
+var serverVersions = map[string]func(root, state string) string{
+	"postfix":          dpkgVersion("postfix"),
+	"postfix-hardened": dpkgVersion("postfix"),
+	"exim":             debVersion("exim4-daemon-light"),
+	"chasquid":         debVersion("chasquid"),
+	"qpsmtpd":          debVersion("qpsmtpd"),
+	"inbucket":         goModVersion("testbed/inbucket/go.mod", "github.com/inbucket/inbucket/v3"),
+	"gosmtp":           goModVersion("go.mod", "github.com/emersion/go-smtp"),
+	"aiosmtpd":         dpkgVersion("python3-aiosmtpd"),
+	"dovecot":          dpkgVersion("dovecot-core"),
+}
+
+// dpkgVersion: the version of an installed Debian package (the test bed
+// installs it with apt-get).
+func dpkgVersion(pkg string) func(root, state string) string {
+	return func(string, string) string {
+		out, err := exec.Command("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", pkg).Output()
+		status, version, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+		if err != nil || status != "installed" {
+			return ""
+		}
+		return version
+	}
+}
+
+// debVersion: the version of a Debian package the test bed fetched with
+// `apt-get download` and unpacked (its .deb is kept in STATE/debs).
+func debVersion(pkg string) func(root, state string) string {
+	return func(_, state string) string {
+		names, _ := filepath.Glob(filepath.Join(state, "debs", pkg+"_*.deb"))
+		if len(names) != 1 {
+			return ""
+		}
+		return debFileVersion(filepath.Base(names[0]))
+	}
+}
+
+// debFileVersion reads the version from a .deb's file name,
+// PACKAGE_VERSION_ARCH.deb (apt-get download writes an epoch's colon as
+// %3a).
+func debFileVersion(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, ".deb"), "_")
+	if len(parts) != 3 || !strings.HasSuffix(name, ".deb") {
+		return ""
+	}
+	v, err := url.PathUnescape(parts[1])
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// goModVersion: the version of a Go module the test bed builds, as the
+// go.mod file (relative to the repository root) requires it.
+func goModVersion(file, module string) func(root, state string) string {
+	return func(root, _ string) string {
+		data, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return ""
+		}
+		return goModRequire(data, module)
+	}
+}
+
+// goModRequire finds module's version in a go.mod file's require lines.
+func goModRequire(data []byte, module string) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && f[0] == "require" {
+			f = f[1:]
+		}
+		if len(f) >= 2 && f[0] == module && strings.HasPrefix(f[1], "v") {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// implementationArgs are the smtpspec arguments that name the server in
+// the reports: --implementation-name INSTANCE and, when it can be told,
+// --implementation-version VERSION.
+func implementationArgs(root string, s realServer) []string {
+	args := []string{"--implementation-name", s.instance}
+	if f := serverVersions[s.instance]; f != nil {
+		if v := f(root, s.stateDir(testbedDir())); v != "" {
+			args = append(args, "--implementation-version", v)
+		}
+	}
+	return args
+}
+
+// keepReport copies the run's reports to reportsDir()/<instance>/,
+// replacing what an earlier run left there (a run that wrote no report
+// leaves the directory absent, never an older run's report).
+func keepReport(t *testing.T, s realServer, res runResult) {
+	t.Helper()
+	dest := filepath.Join(reportsDir(), s.instance)
+	tmp := dest + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		t.Errorf("keeping the report: %v", err)
+		return
+	}
+	if err := os.RemoveAll(dest); err != nil {
+		t.Errorf("keeping the report: %v", err)
+		return
+	}
+	entries, err := os.ReadDir(res.Out)
+	if err != nil {
+		t.Errorf("keeping the report: %v", err)
+		return
+	}
+	if len(entries) == 0 {
+		return
+	}
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Errorf("keeping the report: %v", err)
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(res.Out, e.Name()))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, e.Name()), data, 0o644)
+		}
+		if err != nil {
+			t.Errorf("keeping the report: %v", err)
+			return
+		}
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		t.Errorf("keeping the report: %v", err)
+	}
+}
+
+// TestServerVersions checks how the real-server runs name the servers'
+// versions: every instance has a way, and the parsers read what Debian's
+// file names and go.mod files hold.
+func TestServerVersions(t *testing.T) {
+	for name := range realServers {
+		if serverVersions[name] == nil {
+			t.Errorf("instance %q: no entry in serverVersions", name)
+		}
+	}
+	for name, want := range map[string]string{
+		"exim4-daemon-light_4.96-15+deb12u9_amd64.deb":  "4.96-15+deb12u9",
+		"dovecot-core_1%3a2.3.19.1+dfsg1-2.1_amd64.deb": "1:2.3.19.1+dfsg1-2.1",
+		"qpsmtpd_0.94-5_all.deb":                        "0.94-5",
+		"qpsmtpd_0.94-5.deb":                            "",
+		"notes.txt":                                     "",
+	} {
+		if got := debFileVersion(name); got != want {
+			t.Errorf("debFileVersion(%q) = %q, want %q", name, got, want)
+		}
+	}
+	mod := []byte("module x\n\nrequire example.org/one v1.2.3\n\nrequire (\n\texample.org/two v0.25.1\n\texample.org/three/v3 v3.2.0 // indirect\n)\n")
+	for module, want := range map[string]string{
+		"example.org/one": "v1.2.3", "example.org/two": "v0.25.1", "example.org/three/v3": "v3.2.0", "example.org/four": "",
+	} {
+		if got := goModRequire(mod, module); got != want {
+			t.Errorf("goModRequire(%s) = %q, want %q", module, got, want)
+		}
+	}
+	for _, name := range []string{"gosmtp", "inbucket"} {
+		if v := serverVersions[name](repoRoot(t), ""); v == "" {
+			t.Errorf("%s: no version found in its go.mod", name)
 		}
 	}
 }

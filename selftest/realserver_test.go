@@ -170,7 +170,9 @@ func testRealServer(t *testing.T, s realServer) {
 		args = append(args, "--mailbox", "alice@example.test")
 	}
 	args = append(args, s.authArgs(testbedDir())...)
+	args = append(args, implementationArgs(root, s)...)
 	res := runSuite(t, append(args, s.args...)...)
+	keepReport(t, s, res)
 	if len(res.Report.Results) == 0 {
 		t.Fatalf("no results against %s; exit %d\n%s\n%s", s.instance, res.Code, res.Stdout, res.Stderr)
 	}
