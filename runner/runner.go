@@ -113,6 +113,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			}
 			defer srv.Close()
 			cfg.Target = srv.Addr()
+			if cfg.AuthUser == "" {
+				// The embedded server's test account, so that the AUTH
+				// specs that need credentials run too.
+				cfg.AuthUser, cfg.AuthPassword = refserver.DefaultAuthUser, refserver.DefaultAuthPassword
+			}
 			fmt.Fprintf(stdout, "smtpspec: no --target given: testing the embedded reference server at %s\n", cfg.Target)
 			if len(o.ReferenceFaults) > 0 {
 				fmt.Fprintf(stdout, "smtpspec: with faults switched on: %s\n", strings.Join(o.ReferenceFaults, ", "))

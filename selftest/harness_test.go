@@ -10,11 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smtpspec/smtpspec/internal/refserver"
 	"github.com/smtpspec/smtpspec/reports"
 )
 
 // binary is the smtpspec binary built for these tests.
 var binary string
+
+// referencePasswordFile holds the reference server's test password
+// (refserver.DefaultAuthPassword), for --auth-password-file.
+var referencePasswordFile string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "smtpspec-selftest-")
@@ -23,6 +28,11 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binary = filepath.Join(dir, "smtpspec")
+	referencePasswordFile = filepath.Join(dir, "reference-password")
+	if err := os.WriteFile(referencePasswordFile, []byte(refserver.DefaultAuthPassword), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, "selftest:", err)
+		os.Exit(2)
+	}
 	build := exec.Command("go", "build", "-o", binary, "-ldflags", commitLDFlags(), "github.com/smtpspec/smtpspec/cmd/smtpspec")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

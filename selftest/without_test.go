@@ -23,8 +23,8 @@ func TestFeatureNotAdvertised(t *testing.T) {
 			keywords = append(keywords, k)
 		}
 	}
-	if len(keywords) == 0 {
-		t.Skip("no extension of the reference server has specs yet")
+	if len(keywords) < 10 {
+		t.Fatalf("only %d extensions of the reference server have specs (%v); the suite covers SIZE, PIPELINING, CHUNKING, BINARYMIME, 8BITMIME, SMTPUTF8, DSN, ENHANCEDSTATUSCODES, STARTTLS, AUTH, ETRN, ATRN", len(keywords), keywords)
 	}
 	results := make([]runResult, len(keywords))
 	var wg sync.WaitGroup

@@ -19,9 +19,8 @@ var _ = registerExtension(&extension{
 })
 
 // atrnAuthenticated reports whether the session has authenticated (RFC
-// 4954). The AUTH extension sets it; until then no session is
-// authenticated.
-var atrnAuthenticated = func(*session) bool { return false }
+// 4954, ext_auth.go).
+func atrnAuthenticated(s *session) bool { return s.authenticated() }
 
 // faultAtrnNeedsAuth wraps the ATRN handler: it skips the authentication
 // check and reverses the roles for anyone.

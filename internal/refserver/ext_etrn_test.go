@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -77,10 +78,10 @@ func TestAtrn(t *testing.T) {
 // In an authenticated session ATRN gets 450 for a domain the login has no
 // access to, 453 when no mail is held, 501 for a malformed domain list.
 func TestAtrnAuthenticated(t *testing.T) {
-	saved := atrnAuthenticated
-	atrnAuthenticated = func(*session) bool { return true }
-	t.Cleanup(func() { atrnAuthenticated = saved })
-	open(t, start(t, Config{})).run(steps(ehlo,
+	// Without STARTTLS the server offers PLAIN in plaintext.
+	plain := base64.StdEncoding.EncodeToString([]byte("\x00" + DefaultAuthUser + "\x00" + DefaultAuthPassword))
+	open(t, start(t, Config{Without: []string{"STARTTLS"}})).run(steps(ehlo,
+		step{line: "AUTH PLAIN " + plain, want: "235 "},
 		step{line: "ATRN example.test", want: "453 4.3.0 You have no mail\r\n"},
 		step{line: "ATRN", want: "453 "},
 		step{line: "ATRN example.test,other.example", want: "450 4.7.1 ATRN request refused\r\n"},
