@@ -19,7 +19,8 @@ var (
 	faultEhloSupported = newFault("RFC5321-2.2.1-ehlo-supported",
 		"answers every EHLO with 502, as a server without EHLO").breaksSessionSetup()
 	faultHeloSupported = newFault("RFC5321-2.2.1-helo-supported",
-		"answers every HELO with 500 (command unrecognized)").breaksSessionSetup()
+		"answers every HELO with 500 (command unrecognized)").breaksSessionSetup().
+		may("RFC5321-4.3.2-required-never-unrecognised") // HELO is a required command
 	faultHeloExtended = newFault("RFC5321-3.2-helo-not-extended",
 		"answers every HELO with the EHLO keyword list")
 	faultEhloFirstLine = newFault("RFC5321-4.1.1.1-ehlo-first-line",

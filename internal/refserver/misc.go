@@ -49,7 +49,8 @@ var (
 var (
 	faultVrfyMinSet = newFault("RFC5321-4.5.1-vrfy-in-minimum-set",
 		"answers every VRFY with 500 (command unrecognized), as a server without VRFY").
-		may("RFC5321-3.5.2-vrfy-mailbox-form", "RFC5321-7.3-vrfy-disabled-252") // their VRFY is unrecognised too: NOT APPLICABLE
+		may("RFC5321-3.5.2-vrfy-mailbox-form", "RFC5321-7.3-vrfy-disabled-252", // their VRFY is unrecognised too: NOT APPLICABLE
+			"RFC5321-4.3.2-required-never-unrecognised") // VRFY is a required command
 	faultVrfyFalse250 = newVariantFault("RFC5321-7.3-vrfy-disabled-252", "false-250",
 		"answers VRFY of any mailbox in its own domain with 250, existing or not (RCPT still refuses unknown users): a 250 without verification")
 	faultVrfyDisabled = newFault("RFC5321-7.3-vrfy-disabled-252",
