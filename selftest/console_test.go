@@ -133,7 +133,8 @@ func TestConsoleMailboxHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	without, _ := consoleRun(t, "--target", srv.Addr(), "--label-filter", "RCPT")
+	const filter = "RCPT && feature:core"
+	without, _ := consoleRun(t, "--target", srv.Addr(), "--label-filter", filter)
 	need := 0
 	for _, r := range without.Report.Results {
 		if r.Verdict == "NOT APPLICABLE" && strings.Contains(r.Reason, "--mailbox") {
@@ -147,7 +148,7 @@ func TestConsoleMailboxHint(t *testing.T) {
 	if !strings.Contains(without.Stdout, hint) {
 		t.Errorf("the summary does not say %q:\n%s", hint, without.Stdout)
 	}
-	with, _ := consoleRun(t, "--target", srv.Addr(), "--label-filter", "RCPT", "--mailbox", "alice@example.test")
+	with, _ := consoleRun(t, "--target", srv.Addr(), "--label-filter", filter, "--mailbox", "alice@example.test")
 	if with.Code != 0 || strings.Contains(with.Stdout, "need --mailbox") || strings.Contains(with.Stdout, "hint:") {
 		t.Errorf("with --mailbox: exit %d, and a hint:\n%s", with.Code, with.Stdout)
 	}
