@@ -161,7 +161,8 @@ func TestConsoleVerboseOnce(t *testing.T) {
 	rcpt := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(consoleFault) + ` +[0-9.]+s C: "RCPT TO:<alice@example\.test>\\r\\n"$`)
 	for _, par := range []string{"1", "2"} {
 		t.Run("parallel "+par, func(t *testing.T) {
-			res, _ := consoleRun(t, "--reference-fault", consoleFault, "--label-filter", "RCPT", "--parallel", par, "--verbose")
+			// RCPT's specs, and one row of a table (framework.Table).
+			res, _ := consoleRun(t, "--reference-fault", consoleFault, "--label-filter", "RCPT || SEC-SMUG-CR-DOT-CR", "--parallel", par, "--verbose")
 			if res.Code != 1 {
 				t.Fatalf("exit %d, want 1\n%s%s", res.Code, res.Stdout, res.Stderr)
 			}
@@ -170,6 +171,15 @@ func TestConsoleVerboseOnce(t *testing.T) {
 			}
 			if bare := regexp.MustCompile(`(?m)^ *[0-9]+\.[0-9]{3}s [CS*]:? `).FindAllString(res.Stdout, -1); len(bare) > 0 {
 				t.Errorf("%d transcript lines printed without their spec's ID (a second copy):\n%s", len(bare), res.Stdout)
+			}
+			located := regexp.MustCompile(`(?m)^--- \S+ [A-Z ]+ \S+s \((\S+)\)$`).FindAllStringSubmatch(res.Stdout, -1)
+			if len(located) != len(res.Report.Results) {
+				t.Errorf("%d specs end with their line, %d ran", len(located), len(res.Report.Results))
+			}
+			for _, m := range located {
+				if !strings.HasPrefix(m[1], "suites/core/") {
+					t.Errorf("a spec is located outside its own file: %s", m[0])
+				}
 			}
 			echoed := echoedLines(res.Stdout)
 			for _, r := range res.Report.Results {

@@ -26,7 +26,7 @@ func It(req Requirement, text string, body func(t *T)) bool {
 	if err != nil {
 		// A malformed requirement is a bug in the spec tree; Ginkgo reports
 		// it when the tree is built, before any server is contacted.
-		return ginkgo.It(text, func() { ginkgo.Fail(err.Error()) })
+		return ginkgo.It(text, ginkgo.Offset(1), func() { ginkgo.Fail(err.Error()) })
 	}
 	args := []any{ginkgo.Offset(1), ginkgo.Label(req.Labels()...), ginkgo.SpecTimeout(specTimeout()), func(ctx ginkgo.SpecContext) {
 		run(ctx, req, body)
