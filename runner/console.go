@@ -339,7 +339,8 @@ func emitEvents(w io.Writer) {
 
 // childOutput is a --parallel child's stdout as the parent reads it: each
 // event line goes to the console, and so does any other line under
-// --verbose (the transcripts); without it, other lines go to rest.
+// --verbose (the transcripts); without it, other lines go to rest (the
+// runner discards them).
 type childOutput struct {
 	c    *console
 	rest io.Writer

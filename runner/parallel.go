@@ -40,17 +40,16 @@ import (
 // stopped accepting connections), the parent interrupts the others.
 // Each child writes a line to its stdout as each of its specs ends; the
 // parent shows them on its console as they come (console.go), so a
-// parallel run shows the same progress line and --verbose blocks as a
-// serial one. Anything else a child prints is shown, one child after
-// another, with --verbose only.
+// parallel run shows the same progress line as a serial one. Under
+// --verbose the children's other lines (the transcripts, each marked with
+// its spec's ID) are shown as they come too; without it there are none.
 
 // session is one child process of a --parallel run.
 type session struct {
 	n      int
 	cmd    *exec.Cmd
 	json   string
-	out    bytes.Buffer // its stdout, but for the spec ends
-	events *childOutput
+	events *childOutput // its stdout
 	errOut bytes.Buffer
 	report *types.Report
 	err    error
@@ -193,7 +192,7 @@ func (r run) runSessions(con *console, self, dir string, base []string, n int) (
 			"--internal-ginkgo-json", c.json)
 		c.cmd = exec.Command(self, cargs...)
 		c.cmd.Env = childEnv(r.o.Config)
-		c.events = &childOutput{c: con, rest: &c.out}
+		c.events = &childOutput{c: con, rest: io.Discard}
 		c.cmd.Stdout, c.cmd.Stderr = c.events, &c.errOut
 		ownProcessGroup(c.cmd)
 		mu.Lock()
@@ -234,10 +233,6 @@ func (r run) runSessions(con *console, self, dir string, base []string, n int) (
 	for _, c := range children {
 		if c.events != nil {
 			c.events.flush()
-		}
-		if r.o.Verbose && c.out.Len() > 0 {
-			fmt.Fprintf(r.stdout, "--- session %d of %d\n", c.n, n)
-			_, _ = io.Copy(r.stdout, &c.out)
 		}
 		if c.report == nil && c.cmd.Process != nil {
 			why := fmt.Sprintf("session %d of %d ended without a report (%v)", c.n, n, c.err)
