@@ -38,22 +38,25 @@ import (
 // so a Ctrl-C on the terminal reaches the parent only, which passes SIGINT
 // and SIGTERM on to each child once. When a child's run aborts (the target
 // stopped accepting connections), the parent interrupts the others.
-// Children's console output is not shown (with --verbose it is, one child
-// after another), so the console stays readable.
+// Each child writes a line to its stdout as each of its specs ends; the
+// parent shows them on its console as they come (console.go), so a
+// parallel run shows the same progress line as a serial one. Under
+// --verbose the children's other lines (the transcripts, each marked with
+// its spec's ID) are shown as they come too; without it there are none.
 
 // session is one child process of a --parallel run.
 type session struct {
 	n      int
 	cmd    *exec.Cmd
 	json   string
-	out    bytes.Buffer
+	events *childOutput // its stdout
 	errOut bytes.Buffer
 	report *types.Report
 	err    error
 }
 
 func (r run) parallel(cfg config.Config) int {
-	list, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
+	list, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true})
 	if !ok {
 		fmt.Fprintln(r.stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
@@ -85,7 +88,9 @@ func (r run) parallel(cfg config.Config) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(r.stdout, "smtpspec: running %d specs on %d sessions at once (--parallel %d)\n", specs, n, r.o.Parallel)
-	children, claimDir, err := r.runSessions(self, filepath.Join(dir, "1"), base, n)
+	con := newConsole(r.o, r.stdout, specs)
+	defer con.done()
+	children, claimDir, err := r.runSessions(con, self, filepath.Join(dir, "1"), base, n)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
 		return ExitUsage
@@ -102,7 +107,7 @@ func (r run) parallel(cfg config.Config) int {
 		if r.o.LabelFilter != "" {
 			filter = "(" + r.o.LabelFilter + ") && (" + filter + ")"
 		}
-		again, againDir, err := r.runSessions(self, filepath.Join(dir, "2"), append(append([]string(nil), base...), "--label-filter", filter), 1)
+		again, againDir, err := r.runSessions(con, self, filepath.Join(dir, "2"), append(append([]string(nil), base...), "--label-filter", filter), 1)
 		if err != nil {
 			fmt.Fprintf(r.stderr, "smtpspec: --parallel: %v\n", err)
 			return ExitUsage
@@ -128,6 +133,7 @@ func (r run) parallel(cfg config.Config) int {
 		merged.RunTime = merged.EndTime.Sub(merged.StartTime)
 	}
 	r.stop.annotate(&merged, r.o.Deadline)
+	con.done()
 	return r.finish(merged)
 }
 
@@ -151,8 +157,9 @@ func throttled(rep reports.Report) []string {
 
 // runSessions runs n children with base's flags, sharing the specs out
 // through a claim directory under dir, and returns them once they have all
-// ended, with the claim directory.
-func (r run) runSessions(self, dir string, base []string, n int) ([]*session, string, error) {
+// ended, with the claim directory. The children's spec ends go to con as
+// they come.
+func (r run) runSessions(con *console, self, dir string, base []string, n int) ([]*session, string, error) {
 	claimDir := filepath.Join(dir, "claims")
 	if err := os.MkdirAll(claimDir, 0o755); err != nil {
 		return nil, "", err
@@ -185,7 +192,8 @@ func (r run) runSessions(self, dir string, base []string, n int) ([]*session, st
 			"--internal-ginkgo-json", c.json)
 		c.cmd = exec.Command(self, cargs...)
 		c.cmd.Env = childEnv(r.o.Config)
-		c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.errOut
+		c.events = &childOutput{c: con, rest: io.Discard}
+		c.cmd.Stdout, c.cmd.Stderr = c.events, &c.errOut
 		ownProcessGroup(c.cmd)
 		mu.Lock()
 		if r.stop.get() != "" {
@@ -220,11 +228,11 @@ func (r run) runSessions(self, dir string, base []string, n int) ([]*session, st
 		}(c)
 	}
 	wg.Wait()
+	con.done()
 
 	for _, c := range children {
-		if r.o.Verbose && c.out.Len() > 0 {
-			fmt.Fprintf(r.stdout, "--- session %d of %d\n", c.n, n)
-			_, _ = io.Copy(r.stdout, &c.out)
+		if c.events != nil {
+			c.events.flush()
 		}
 		if c.report == nil && c.cmd.Process != nil {
 			why := fmt.Sprintf("session %d of %d ended without a report (%v)", c.n, n, c.err)
@@ -313,14 +321,16 @@ func mergeReports(list types.Report, children []*session, claimedBy func(id stri
 }
 
 // runChild is a --parallel child: a serial run of the specs it claims,
-// without preflight or reports; it writes Ginkgo's report for the parent.
-func runChild(o Options, stderr io.Writer) int {
+// without preflight or reports; it writes a line to stdout as each spec
+// ends (console.go) and Ginkgo's report for the parent.
+func runChild(o Options, stdout, stderr io.Writer) int {
 	if o.child.Claims == "" || o.child.Session < 1 {
 		fmt.Fprintln(stderr, "smtpspec: --internal-ginkgo-json needs --internal-claims and --internal-session")
 		return ExitUsage
 	}
 	claims.dir, claims.session = o.child.Claims, o.child.Session
 	framework.Configure(o.Config)
+	emitEvents(stdout)
 	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: o.LabelFilter, timeout: o.Deadline})
 	if !ok {
 		fmt.Fprintln(stderr, "smtpspec: the suite ended without a report")

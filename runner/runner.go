@@ -55,7 +55,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	}
 	if o.child.active() {
-		return runChild(o, stderr)
+		return runChild(o, stdout, stderr)
 	}
 	o.userLabelFilter = o.LabelFilter
 	if o.RerunFailed != "" {
@@ -75,10 +75,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smtpspec: %v\n", err)
 		return ExitUsage
 	}
+	selected := 0
 	if !o.DryRun {
 		// A run whose filters select nothing would report "0 specs:
 		// pass": that is a usage error, found before any connection.
-		if n := countSelected(o, keep); n == 0 {
+		if selected = countSelected(o, keep); selected == 0 {
 			fmt.Fprintf(stderr, "smtpspec: no spec is selected by %s: smtpspec --dry-run with the same flags lists what they select\n", filterFlags(o))
 			return ExitUsage
 		}
@@ -173,7 +174,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if o.Deadline > 0 {
 		remaining = max(o.Deadline-time.Since(start), time.Millisecond)
 	}
+	con := newConsole(o, stdout, selected)
+	specEnded = func(sr types.SpecReport) {
+		if e, ok := endOf(sr); ok {
+			con.specDone(e)
+		}
+	}
 	gr, ok := runGinkgo(o, ginkgoRun{labelFilter: o.LabelFilter, timeout: remaining})
+	specEnded = nil
+	con.done()
 	if !ok {
 		fmt.Fprintln(stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
@@ -213,12 +222,13 @@ type run struct {
 type ginkgoRun struct {
 	labelFilter string
 	dryRun      bool
-	quiet       bool          // no Ginkgo console output
 	timeout     time.Duration // the whole run's bound (0: none)
 }
 
 // runGinkgo runs the suite in-process (once per process: Ginkgo allows one
-// RunSpecs) and returns Ginkgo's report of it.
+// RunSpecs) and returns Ginkgo's report of it. Ginkgo's console output is
+// discarded: the console shows smtpspec's progress and summary only
+// (console.go).
 func runGinkgo(o Options, g ginkgoRun) (types.Report, bool) {
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.LabelFilter = g.labelFilter
@@ -230,16 +240,16 @@ func runGinkgo(o Options, g ginkgoRun) (types.Report, bool) {
 	// the running spec's context (which closes its connections) and skips
 	// the rest. Zero means no bound.
 	suiteConfig.Timeout = g.timeout
-	reporterConfig.NoColor = o.NoColor || !isTerminal(os.Stdout)
-	reporterConfig.Verbose = o.Verbose
-	if g.quiet {
-		formatter.ColorableStdOut = io.Discard
-	}
+	reporterConfig.NoColor = true
+	formatter.ColorableStdOut = io.Discard
 	var (
 		report types.Report
 		got    bool
 	)
 	suites.OnReport = func(gr types.Report) { report, got = gr, true }
+	if !g.dryRun {
+		watchSpecEnds()
+	}
 	ginkgo.RunSpecs(failer{}, suiteDescription, suiteConfig, reporterConfig)
 	return report, got
 }
@@ -285,7 +295,7 @@ func filterFlags(o Options) string {
 
 // dryRun lists the selected specs; with --out it writes the listing too.
 func (r run) dryRun() int {
-	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
+	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true})
 	if !ok {
 		fmt.Fprintln(r.stderr, "smtpspec: the suite ended without a report")
 		return ExitUntestable
@@ -309,7 +319,7 @@ func (r run) dryRun() int {
 // is the stop's, and there is nothing to compare with a baseline.
 func (r run) stoppedBeforeStart(ps *preflightStop) int {
 	r.noCompare = true
-	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true, quiet: true})
+	gr, ok := runGinkgo(r.o, ginkgoRun{labelFilter: r.o.LabelFilter, dryRun: true})
 	if !ok {
 		return ps.code
 	}
@@ -335,8 +345,9 @@ func (r run) finish(gr types.Report) int {
 		}
 		report, compared = report.WithBaseline(base), true
 	}
+	locateFailures(&gr)
 	written, err := writeReports(r.o.Config, gr, report)
-	report.WriteSummary(r.stdout)
+	report.WriteConsoleSummary(r.stdout, reports.Style{Color: colorOn(r.o, r.stdout), Locations: failureLocations(gr)})
 	if err != nil {
 		fmt.Fprintf(r.stderr, "smtpspec: %v\n", err)
 		return ExitUsage

@@ -5,11 +5,14 @@ import (
 
 	"context"
 	"fmt"
+	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // It registers one spec for one requirement. text says the stimulus and the
@@ -23,7 +26,7 @@ func It(req Requirement, text string, body func(t *T)) bool {
 	if err != nil {
 		// A malformed requirement is a bug in the spec tree; Ginkgo reports
 		// it when the tree is built, before any server is contacted.
-		return ginkgo.It(text, func() { ginkgo.Fail(err.Error()) })
+		return ginkgo.It(text, ginkgo.Offset(1), func() { ginkgo.Fail(err.Error()) })
 	}
 	args := []any{ginkgo.Offset(1), ginkgo.Label(req.Labels()...), ginkgo.SpecTimeout(specTimeout()), func(ctx ginkgo.SpecContext) {
 		run(ctx, req, body)
@@ -60,6 +63,9 @@ type T struct {
 	timedOut bool
 	// lastCheck is the last expectation found kept (entries_report.go).
 	lastCheck *Check
+	// warnAt is where the spec's first WARN was found (the failure
+	// location of a WARN under --strict).
+	warnAt types.CodeLocation
 }
 
 // abort is the panic value T uses to end a spec after recording its verdict;
@@ -67,6 +73,8 @@ type T struct {
 type abort struct {
 	verdict Verdict
 	message string
+	// at is the line of the spec that ended it (specLocation).
+	at types.CodeLocation
 }
 
 func run(ctx context.Context, req Requirement, body func(t *T)) {
@@ -128,6 +136,7 @@ func (t *T) finish(stop *abort) {
 	}
 	t.addReportEntries()
 	if stop != nil {
+		t.locate(stop.at)
 		t.record(stop.verdict, stop.message)
 		switch stop.verdict {
 		case NotApplicable:
@@ -138,11 +147,13 @@ func (t *T) finish(stop *abort) {
 		return
 	}
 	if t.checks == 0 {
+		t.locate(ginkgo.CurrentSpecReport().LeafNodeLocation)
 		t.record(Error, "internal: the spec made no check, so it cannot pass")
 		ginkgo.Fail("internal: the spec made no check, so it cannot pass")
 	}
 	if len(t.warns) > 0 {
 		msg := t.warnText()
+		t.locate(t.warnAt)
 		t.record(Warn, msg)
 		if t.Cfg.Strict {
 			ginkgo.Fail(msg + "\n(--strict: WARN fails the run)")
@@ -158,6 +169,47 @@ func (t *T) warnText() string {
 		parts[i] = w.String()
 	}
 	return strings.Join(parts, "\n")
+}
+
+// EntryLocation holds the line of the spec (a Location) where its
+// verdict other than PASS was found: the check that failed or warned, the
+// precondition that was missing. Ginkgo's own failure location is the line
+// in this package that reports the verdict; the runner puts this one in
+// its place, so that JUnit and the console point into the spec's file.
+const EntryLocation = "smtpspec.location"
+
+// Location is the value of the EntryLocation report entry (a
+// types.CodeLocation given to AddReportEntry would be taken for the
+// entry's own location).
+type Location struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// locate records at as the spec's failure location (when it is known).
+func (t *T) locate(at types.CodeLocation) {
+	if at.FileName != "" {
+		ginkgo.AddReportEntry(EntryLocation, Location{File: at.FileName, Line: at.LineNumber}, ginkgo.ReportEntryVisibilityNever)
+	}
+}
+
+// frameworkPrefix is the prefix of this package's function names.
+var frameworkPrefix = reflect.TypeFor[T]().PkgPath() + "."
+
+// specLocation returns the innermost caller outside this package: the line
+// of the spec (or of the spec's own helper) whose check is being reported.
+func specLocation() types.CodeLocation {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	for {
+		f, more := frames.Next()
+		if f.Function != "" && !strings.HasPrefix(f.Function, frameworkPrefix) && !strings.HasPrefix(f.Function, "runtime.") {
+			return types.CodeLocation{FileName: f.File, LineNumber: f.Line}
+		}
+		if !more {
+			return types.CodeLocation{}
+		}
+	}
 }
 
 func (t *T) record(v Verdict, reason string) {
@@ -203,7 +255,7 @@ func (t *T) Failf(f Finding) {
 		f.Cite = t.Req.Section
 	}
 	t.warns = append(t.warns, f)
-	panic(abort{verdict: Fail, message: t.failText(f)})
+	panic(abort{verdict: Fail, message: t.failText(f), at: specLocation()})
 }
 
 func firstLine(s string) string {
@@ -284,18 +336,21 @@ func (t *T) Warnf(f Finding) {
 		f.Cite = t.Req.Section
 	}
 	t.checks++
+	if len(t.warns) == 0 {
+		t.warnAt = specLocation()
+	}
 	t.warns = append(t.warns, f)
 }
 
 // Errorf ends the spec with ERROR: the requirement could not be tested.
 func (t *T) Errorf(format string, args ...any) {
-	panic(abort{verdict: Error, message: "ERROR: could not test " + t.Req.ID + ": " + fmt.Sprintf(format, args...)})
+	panic(abort{verdict: Error, message: "ERROR: could not test " + t.Req.ID + ": " + fmt.Sprintf(format, args...), at: specLocation()})
 }
 
 // NotApplicable ends the spec as NOT APPLICABLE, saying which precondition
 // is missing.
 func (t *T) NotApplicable(format string, args ...any) {
-	panic(abort{verdict: NotApplicable, message: "not applicable: " + fmt.Sprintf(format, args...)})
+	panic(abort{verdict: NotApplicable, message: "not applicable: " + fmt.Sprintf(format, args...), at: specLocation()})
 }
 
 func (t *T) failText(f Finding) string {

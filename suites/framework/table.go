@@ -18,6 +18,9 @@ type Row[D any] struct {
 // a parameter) is declared once as data. Each row is its own requirement,
 // with its labels and verdict, exactly as if it had been written with It.
 func Table[D any](text string, body func(t *T, data D), rows ...Row[D]) bool {
+	// Each row's location is the caller's line (the table in the spec's
+	// file), not this one: Entry skips helpers when it takes its location.
+	ginkgo.GinkgoHelper()
 	args := []any{ginkgo.Offset(1), func(ctx ginkgo.SpecContext, req Requirement, data D) {
 		run(ctx, req, func(t *T) { body(t, data) })
 	}}
