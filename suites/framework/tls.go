@@ -157,8 +157,12 @@ func (s *Session) Handshake() (extra []byte, err error) {
 // handshake, which must succeed, then EHLO again (RFC 3207 §4.2: the
 // server forgot the first one, and its offer may differ under TLS). Each
 // step is a precondition: a refusal or a failed handshake ends the spec as
-// ERROR (454, a temporary refusal, too; 530 as NOT APPLICABLE).
+// ERROR (454, a temporary refusal, too; 530 as NOT APPLICABLE). Under
+// --tls none the suite never upgrades: the spec is NOT APPLICABLE.
 func (s *Session) StartTLS() Reply {
+	if s.t.Cfg.TLSMode == TLSNone {
+		s.t.NotApplicable("the spec needs a STARTTLS upgrade, and --tls none forbids TLS")
+	}
 	s.Setup("STARTTLS", "220")
 	if _, err := s.Handshake(); err != nil {
 		s.t.Errorf("the TLS handshake after the 220 to STARTTLS failed: %v", err)
