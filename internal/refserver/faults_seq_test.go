@@ -1,0 +1,27 @@
+package refserver
+
+import "testing"
+
+// Each EHLO cell fault refuses a later EHLO in its own state only.
+func TestEhloStateFaults(t *testing.T) {
+	refused := step{line: "EHLO client.example", want: "503 5.5.1 Bad sequence of commands\r\n"}
+	message := step{raw: "Subject: t\r\n\r\nbody\r\n.\r\n", want: queued}
+	rset := step{line: "RSET", want: "250 "}
+	// The clean server takes EHLO in every state.
+	open(t, start(t, Config{})).run(steps(ehlo, ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo))
+	for _, c := range []struct {
+		id         string
+		hit, clean []step
+	}{
+		{"RFC5321-4.1.4-state-ehlo-s1", steps(ehlo, refused), steps(ehlo, rset, ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
+		{"RFC5321-4.1.4-state-ehlo-s2", steps(ehlo, mailOK, refused), steps(ehlo, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
+		{"RFC5321-4.1.4-state-ehlo-s3", steps(ehlo, mailOK, rcptOK, refused), steps(ehlo, ehlo, mailOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
+		{"RFC5321-4.1.4-state-ehlo-s4", steps(ehlo, mailOK, rcptOK, dataGo, message, refused), steps(ehlo, ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo)},
+	} {
+		t.Run(c.id, func(t *testing.T) {
+			s := start(t, Config{Faults: []string{c.id}})
+			open(t, s).run(c.hit)
+			open(t, s).run(c.clean)
+		})
+	}
+}
