@@ -1,5 +1,7 @@
 package refserver
 
+import "strings"
+
 // Faults of the EHLO cells of the state table (catalogue core_seq.go): each
 // wraps the EHLO handler (ehloStateFault, called by cmdEhlo) and refuses a
 // later EHLO with 503 in one state, as a server that treats a repeated
@@ -30,6 +32,20 @@ func (s *session) ehloStateFault() string {
 		return refusal
 	case s.prev == "DATA-END" && s.has(faultEhloAfterMessage):
 		return refusal
+	}
+	return ""
+}
+
+// faultAuthNoMech breaks the AUTH row of the reply table (RFC 4954 §4, §6)
+// where only RFC4954-6-auth-codes looks: AUTH without a mechanism name.
+var faultAuthNoMech = newFault("RFC4954-6-auth-codes",
+	"answers AUTH without a mechanism name with 555, the code of a bad MAIL or RCPT parameter")
+
+// authNoMechFault returns the refusal faultAuthNoMech gives to AUTH with
+// argument arg, or "".
+func (s *session) authNoMechFault(arg string) string {
+	if strings.TrimSpace(arg) == "" && s.has(faultAuthNoMech) {
+		return "555 5.5.4 Mechanism name required"
 	}
 	return ""
 }

@@ -25,3 +25,10 @@ func TestEhloStateFaults(t *testing.T) {
 		})
 	}
 }
+
+// faultAuthNoMech answers a bare AUTH with 555; the clean server says 501.
+func TestAuthNoMechFault(t *testing.T) {
+	open(t, start(t, Config{})).run(steps(ehlo, step{line: "AUTH", want: "501 "}))
+	open(t, start(t, Config{Faults: []string{"RFC4954-6-auth-codes"}})).run(steps(ehlo,
+		step{line: "AUTH", want: "555 "}, step{line: "AUTH X-NONE", want: "504 "}))
+}
