@@ -49,3 +49,14 @@ func (s *session) authNoMechFault(arg string) string {
 	}
 	return ""
 }
+
+// faultStartTLSBeforeEhlo breaks the STARTTLS row of the reply table (RFC
+// 3207 §4) where only RFC3207-4-starttls-codes looks: STARTTLS before EHLO.
+var faultStartTLSBeforeEhlo = newFault("RFC3207-4-starttls-codes",
+	"answers STARTTLS before EHLO with 250 and stays in plaintext, as a handler that takes it for a no-op there")
+
+// startTLSBeforeEhloFault reports whether faultStartTLSBeforeEhlo answers
+// this STARTTLS (outside TLS) with 250.
+func (s *session) startTLSBeforeEhloFault() bool {
+	return s.helo == "" && s.has(faultStartTLSBeforeEhlo)
+}

@@ -32,3 +32,12 @@ func TestAuthNoMechFault(t *testing.T) {
 	open(t, start(t, Config{Faults: []string{"RFC4954-6-auth-codes"}})).run(steps(ehlo,
 		step{line: "AUTH", want: "555 "}, step{line: "AUTH X-NONE", want: "504 "}))
 }
+
+// faultStartTLSBeforeEhlo answers STARTTLS before EHLO with 250; after EHLO
+// it is the clean 220.
+func TestStartTLSBeforeEhloFault(t *testing.T) {
+	s := start(t, Config{Faults: []string{"RFC3207-4-starttls-codes"}})
+	open(t, s).run(steps(step{line: "STARTTLS", want: "250 "}))
+	open(t, s).run(steps(ehlo, step{line: "STARTTLS", want: "220 "}))
+	open(t, start(t, Config{})).run(steps(step{line: "STARTTLS", want: "220 "}))
+}
