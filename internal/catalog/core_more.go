@@ -64,7 +64,7 @@ var coreMore = []Requirement{
 			`Each command is listed with its usual possible replies.`,
 		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
 		Also: []Cite{{5321, "4.1.4"}, {5321, "3.3"}},
-		Note: "REQUIREMENTS.md §10.2 gives the table by state. Its MUST cells (503 for a command out of order, §4.1.4) have specs of their own at MUST level; here every cell is judged at the table's SHOULD.",
+		Note: "REQUIREMENTS.md §10.2 gives the table by state. Its MUST cells (503 for a command out of order, §4.1.4) have specs of their own at MUST level, and so do the EHLO cells (RFC5321-4.1.4-state-ehlo-s1 to -s4); here every other cell is judged at the table's SHOULD.",
 	},
 	{
 		ID: "SEC-OPEN-RELAY", Title: "A source-routed recipient through a served domain to a foreign mailbox (<@served:user@foreign>) is refused like any relay attempt.",

@@ -72,6 +72,7 @@ type authState struct {
 var authSpecs = []string{
 	"RFC4954-4-success-235", "RFC4954-4-reauth-503", "RFC4954-4-strict-base64", "RFC4954-4-pipelined-plain-ir",
 	"RFC4616-2-message-format", "RFC4954-4-no-ir-then-334",
+	"RFC4954-6-auth-codes", // logs in with credentials (codes_seq.go)
 }
 
 // authTLSSpecs are the AUTH specs that use PLAIN or LOGIN, which a server
@@ -84,7 +85,7 @@ var authTLSSpecs = []string{
 	"RFC4954-4-cancel-501", "RFC4954-4-empty-challenge-format", "RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty",
 	"RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334", "RFC4954-4-pipelined-plain-ir", "RFC4954-4-reauth-503",
 	"RFC4954-4-strict-base64", "RFC4954-4-success-235", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
-	"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts",
+	"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4954-6-auth-codes",
 }
 
 // Faults of AUTH, each wrapping one hook of the extension.
@@ -119,7 +120,8 @@ var (
 		"answers a successful authentication with 250 instead of 235").may(authSpecs...).
 		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts")
 	faultFailure = newFault("RFC4954-4-failure-535",
-		"answers a wrong password with 554 instead of 535").may("RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts")
+		"answers a wrong password with 554 instead of 535").may("RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts",
+		"RFC4954-6-auth-codes") // 554 is outside the AUTH row
 	faultReauth = newFault("RFC4954-4-reauth-503",
 		"accepts AUTH again after a successful AUTH")
 	faultAuthInTx = newFault("RFC4954-4-auth-in-transaction-503",
@@ -177,7 +179,8 @@ func allAuthSpecs() []string {
 		"RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax", "RFC4954-6-auth-required-530",
 		"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4616-2-message-format", "RFC4616-2-authzid-self",
 		"RFC4616-2-authzid-other-refused", "RFC4616-2-255-octet-fields", "RFC4616-2-malformed-message",
-		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification"}
+		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification",
+		"RFC4954-6-auth-codes"}
 }
 
 // newSubmissionFault declares a fault that shows when the server runs as a
@@ -261,6 +264,9 @@ func cmdAuth(s *session, arg string) error {
 		return s.reply("503 5.5.1 Already authenticated") // §4
 	case s.inTx && !s.has(faultAuthInTx):
 		return s.reply("503 5.5.1 AUTH not permitted during a mail transaction") // §4
+	}
+	if refusal := s.authNoMechFault(arg); refusal != "" {
+		return s.reply(refusal) // faults_seq.go
 	}
 	f := strings.Split(arg, " ")
 	if f[0] == "" || len(f) > 2 {

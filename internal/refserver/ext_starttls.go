@@ -55,7 +55,7 @@ func init() {
 var upgradeSpecs = []string{
 	"RFC3207-4.2-reset-discards-ehlo", "RFC3207-4.2-reset-discards-transaction", "RFC3207-4.2-no-starttls-after-tls",
 	"RFC3207-4.2-second-starttls", "RFC3207-4.2-ehlo-after-tls", "SEC-STARTTLS-INJECTION", "SEC-STARTTLS-INJECTION-TXN",
-	"SEC-STARTTLS-NO-EXTRA-RESPONSE",
+	"SEC-STARTTLS-NO-EXTRA-RESPONSE", "RFC3207-4-starttls-codes",
 	"RFC4616-2-255-octet-fields", "RFC4954-4-334-base64-only", "RFC4954-4-auth-in-transaction-503", "RFC4954-4-cancel-501",
 	"RFC4954-4-empty-challenge-format", "RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty", "RFC4954-4-long-response-ok",
 	"RFC4954-4-no-ir-then-334", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501", "RFC4954-6-538-historical",
@@ -113,6 +113,9 @@ func (s *session) tlsActive() bool {
 func cmdStartTLS(s *session, arg string) error {
 	if s.tlsActive() {
 		return s.startTLSInside()
+	}
+	if s.startTLSBeforeEhloFault() {
+		return s.reply("250 2.0.0 Ok") // faults_seq.go
 	}
 	if arg != "" && !s.has(faultStartTLSArgument) {
 		return s.reply("501 5.5.4 Syntax error (no parameters allowed)")

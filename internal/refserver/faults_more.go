@@ -10,8 +10,8 @@ import (
 
 // Faults of the further core specs (catalogue core_more.go). Each wraps one
 // hook, like a real bug: the end of the mail data (contentFault, called by
-// cmdData before a message is stored), HELO and EHLO (heloFault and
-// ehloAfterMessageFault), the relay check of RCPT (routeRelayFault) and the
+// cmdData before a message is stored), HELO (heloFault), VRFY
+// (vrfyAfterMessageFault), the relay check of RCPT (routeRelayFault) and the
 // 554 greeting (refusalText).
 var (
 	faultHeloAgain = newFault("RFC5321-4.3.2-required-never-unrecognised",
@@ -28,7 +28,7 @@ var (
 	faultLoop = newFault("RFC5321-6.3-loop-threshold",
 		"refuses a message with more than 30 Received: fields as a mail loop")
 	faultStateMatrix = newFault("RFC5321-4.3.2-state-matrix",
-		"answers EHLO right after the 250 for a message with 503 (bad sequence of commands)")
+		"answers VRFY right after the 250 for a message with 503 (bad sequence of commands)")
 	fault554Text = newRefuseFault("RFC5321-3.1-554-text",
 		"greets a refused client with a bare \"554 <domain>\", no text saying why")
 	faultRouteRelay = newFault("SEC-OPEN-RELAY",
@@ -50,9 +50,9 @@ func (s *session) refusalText() string {
 	return " no SMTP service here"
 }
 
-// ehloAfterMessageFault reports whether faultStateMatrix refuses this EHLO,
+// vrfyAfterMessageFault reports whether faultStateMatrix refuses this VRFY,
 // sent right after the 250 for a message.
-func (s *session) ehloAfterMessageFault() bool {
+func (s *session) vrfyAfterMessageFault() bool {
 	return s.prev == "DATA-END" && s.has(faultStateMatrix)
 }
 

@@ -65,13 +65,14 @@ func TestRouteRelayFault(t *testing.T) {
 		step{line: "RCPT TO:<someone@other.example>", want: "550 5.7.1 "}, probe))
 }
 
-// faultStateMatrix refuses EHLO right after the 250 for a message, and only
+// faultStateMatrix refuses VRFY right after the 250 for a message, and only
 // there.
 func TestStateMatrixFault(t *testing.T) {
 	s := start(t, Config{Faults: []string{"RFC5321-4.3.2-state-matrix"}})
-	open(t, s).run(steps(ehlo, mailOK, rcptOK, ehlo, step{line: "RSET", want: "250 "}, ehlo))
+	vrfy := step{line: "VRFY postmaster", want: "25"}
+	open(t, s).run(steps(vrfy, ehlo, vrfy, mailOK, vrfy, rcptOK, vrfy))
 	open(t, s).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: "Subject: t\r\n\r\nbody\r\n.\r\n", want: queued},
-		step{line: "EHLO client.example", want: "503 5.5.1 Bad sequence of commands\r\n"}))
+		step{line: "VRFY postmaster", want: "503 5.5.1 Bad sequence of commands\r\n"}))
 }
 
 // fault554Text leaves the reason out of the 554 greeting.

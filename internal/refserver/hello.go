@@ -94,8 +94,8 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 // cmdEhlo answers EHLO (RFC 5321 §4.1.1.1). An accepted EHLO resets the
 // transaction like RSET (§4.1.4); a refused one changes nothing (§4.1.4).
 func (s *session) cmdEhlo(arg string) error {
-	if s.ehloAfterMessageFault() {
-		return s.reply("503 5.5.1 Bad sequence of commands") // faults_more.go
+	if refusal := s.ehloStateFault(); refusal != "" {
+		return s.reply(refusal) // faults_seq.go
 	}
 	if arg == "" && s.inTx && s.has(faultRejectedEhloResets) {
 		s.resetTx()

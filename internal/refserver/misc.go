@@ -195,6 +195,8 @@ func (s *session) cmdVrfy(arg string) error {
 		return s.reply("250 <postmaster@" + s.cfg.Domain + ">")
 	case arg == "":
 		return s.reply("501 5.5.4 Syntax: VRFY address")
+	case s.vrfyAfterMessageFault(): // faults_more.go
+		return s.reply("503 5.5.1 Bad sequence of commands")
 	case s.helo == "" && s.has(faultVrfyPreEhlo):
 		return s.reply("503 5.5.1 Send HELO/EHLO first")
 	case s.has(faultVrfyMinSet):
