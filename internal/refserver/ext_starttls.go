@@ -145,6 +145,7 @@ func cmdStartTLS(s *session, arg string) error {
 	}
 	keptEhlo, keptFresh := s.helo, s.freshHelo
 	keptTx, keptFrom, keptRcpts := s.inTx, s.from, s.rcpts
+	keptExt := s.ext
 	if err := s.upgrade(pending); err != nil {
 		return errDrop
 	}
@@ -153,6 +154,7 @@ func cmdStartTLS(s *session, arg string) error {
 	s.helo, s.freshHelo = "", false
 	s.resetTx()
 	s.ext = nil
+	s.keepAuthAcrossTLS(keptExt)
 	if s.has(faultStartTLSKeepsEhlo) {
 		s.helo, s.freshHelo = keptEhlo, keptFresh
 	}
