@@ -41,6 +41,16 @@ var ext2 = []Requirement{
 			"only with a mechanism the server offers there (CRAM-MD5 usually), then AUTH after the handshake: 503 (the RFC 4954 §4 answer to a " +
 			"second AUTH) shows the identity survived the reset.",
 	},
+	{
+		ID: "RFC2645-5.1-initial-commands", Title: "A server that lists ATRN (an ODMR provider) also lists AUTH in its EHLO reply.",
+		RFC: 2645, Sections: []string{"5.1", "5.1.1"},
+		Quote: `In the initial state, the provider is the server and the customer is the client. Three commands are valid: EHLO, AUTH, and QUIT.` + QuoteSeparator +
+			`The EHLO command is the same as in [ESMTP]. The response MUST include AUTH and ATRN.`,
+		Keyword: "MUST", Level: Must, Feature: "ATRN",
+		Note: "Only the EHLO half is tested: which commands the initial state refuses is RFC2645-5.2.1-atrn-needs-auth's business. A server " +
+			"that lists ATRN in plaintext but AUTH only under TLS (RFC 3207 §4.2 lets the offer change there) is a WARN; AUTH missing in every " +
+			"state the suite reaches is a FAIL.",
+	},
 }
 
 func init() { register(ext2) }

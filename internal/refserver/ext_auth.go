@@ -54,6 +54,7 @@ var extAuth *extension
 func init() {
 	extAuth = registerExtension(&extension{
 		keyword:    "AUTH",
+		offered:    authOffered,
 		line:       authLine,
 		verbs:      map[string]verbHandler{"AUTH": cmdAuth},
 		mailParams: map[string]paramHandler{"AUTH": mailAuthParam},

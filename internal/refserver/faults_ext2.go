@@ -45,3 +45,12 @@ func (s *session) keepAuthAcrossTLS(kept map[*extension]any) {
 		s.ext[extAuth] = v
 	}
 }
+
+// faultAtrnNoAuth leaves AUTH out of the EHLO reply while ATRN stays: a
+// server whose SASL layer is not set up on this listener.
+var faultAtrnNoAuth = newFault("RFC2645-5.1-initial-commands",
+	"lists ATRN but leaves AUTH out of the EHLO reply, in plaintext and under TLS, as a listener whose SASL layer is not set up").
+	may(append(allAuthSpecs(), "RFC4954-3-keyword-syntax", "RFC4954-6-auth-enhanced-codes", "RFC3207-4.2-reset-discards-auth")...)
+
+// authOffered is the offered hook of AUTH.
+func authOffered(s *session) bool { return !s.has(faultAtrnNoAuth) }

@@ -28,8 +28,8 @@ var _ = ginkgo.Describe("STARTTLS and AUTH", func() {
 	framework.It(framework.Requirement{ID: "RFC3207-4.2-reset-discards-auth", Commands: []string{"AUTH", "STARTTLS"},
 		Needs: []framework.Need{framework.NeedCredentials}},
 		"forgets an AUTH completed before STARTTLS: AUTH after the handshake is not refused as a second AUTH", func(t *framework.T) {
-			t.Credentials()
 			s := t.Greeted()
+			t.Credentials()
 			if !s.Has("AUTH") {
 				t.NotApplicable("AUTH is not advertised before STARTTLS: no identity can be authenticated in plaintext")
 			}
