@@ -54,3 +54,12 @@ var faultAtrnNoAuth = newFault("RFC2645-5.1-initial-commands",
 
 // authOffered is the offered hook of AUTH.
 func authOffered(s *session) bool { return !s.has(faultAtrnNoAuth) }
+
+// Faults declared elsewhere that also change the ext2 specs: the legacy
+// AUTH= line hides the AUTH keyword (RFC 2645 §5.1.1 sees AUTH only in the
+// legacy form: WARN; the AUTH specs are not applicable), and a server
+// without ATRN has no ODMR initial state to judge.
+func init() {
+	faultAuthKeyword.may("RFC2645-5.1-initial-commands", "RFC3207-4.2-reset-discards-auth", "RFC4954-6-auth-enhanced-codes")
+	faultAtrn.may("RFC2645-5.1-initial-commands")
+}
