@@ -54,6 +54,7 @@ var extAuth *extension
 func init() {
 	extAuth = registerExtension(&extension{
 		keyword:    "AUTH",
+		offered:    authOffered,
 		line:       authLine,
 		verbs:      map[string]verbHandler{"AUTH": cmdAuth},
 		mailParams: map[string]paramHandler{"AUTH": mailAuthParam},
@@ -367,7 +368,7 @@ func (s *session) authDone(user, refusal string, pipelined bool) error {
 		if st.failures >= 2 && s.has(faultMinThree) {
 			return errDrop
 		}
-		return s.reply("535 5.7.8 Authentication credentials invalid") // §4, §6
+		return s.reply(s.authFailureReply()) // §4, §6
 	}
 	st.user = user
 	code := "235"

@@ -60,6 +60,7 @@ var upgradeSpecs = []string{
 	"RFC4954-4-empty-challenge-format", "RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty", "RFC4954-4-long-response-ok",
 	"RFC4954-4-no-ir-then-334", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501", "RFC4954-6-538-historical",
 	"RFC4954-9-min-three-attempts",
+	"RFC3207-4.2-reset-discards-auth", "RFC4954-6-auth-enhanced-codes", // catalogue ext2.go
 }
 
 // The faults of STARTTLS. Each wraps the STARTTLS hook (its EHLO line, the
@@ -148,6 +149,7 @@ func cmdStartTLS(s *session, arg string) error {
 	}
 	keptEhlo, keptFresh := s.helo, s.freshHelo
 	keptTx, keptFrom, keptRcpts := s.inTx, s.from, s.rcpts
+	keptExt := s.ext
 	if err := s.upgrade(pending); err != nil {
 		return errDrop
 	}
@@ -156,6 +158,7 @@ func cmdStartTLS(s *session, arg string) error {
 	s.helo, s.freshHelo = "", false
 	s.resetTx()
 	s.ext = nil
+	s.keepAuthAcrossTLS(keptExt)
 	if s.has(faultStartTLSKeepsEhlo) {
 		s.helo, s.freshHelo = keptEhlo, keptFresh
 	}

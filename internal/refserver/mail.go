@@ -208,7 +208,7 @@ func (s *session) cmdMail(arg string) error {
 		// The forward-path buffer of the finished message is not cleared.
 		s.rcpts = []string{s.cfg.Mailboxes[0] + "@" + s.cfg.Domain}
 	}
-	return s.reply(addrReply("250 2.1.0", p.mailbox(), "Sender ok"))
+	return s.reply(s.addrReply("250 2.1.0", p.mailbox(), "Sender ok"))
 }
 
 // openTx opens a transaction for a faulty accepted MAIL and sends reply

@@ -124,7 +124,7 @@ func (s *session) cmdRcpt(arg string) error {
 	switch s.cfg.lookup(p.localValue(), p.domain) {
 	case mailboxForeign:
 		if s.has(faultOpenRelay) || s.routeRelayFault(p) {
-			return s.reply(addrReply("250 2.1.5", mbox, "Recipient ok"))
+			return s.reply(s.addrReply("250 2.1.5", mbox, "Recipient ok"))
 		}
 		return s.reply(addrReply("550 5.7.1", mbox, "Relaying denied")) // §3.6.2, §7.9
 	case mailboxUnknown:
@@ -142,7 +142,7 @@ func (s *session) cmdRcpt(arg string) error {
 		return s.reply(refusal)
 	}
 	s.rcpts = append(s.rcpts, mbox)
-	return s.reply(addrReply("250 2.1.5", mbox, "Recipient ok"))
+	return s.reply(s.addrReply("250 2.1.5", mbox, "Recipient ok"))
 }
 
 // postmasterFault reports whether a postmaster fault refuses p: each one
