@@ -35,7 +35,8 @@ func TestTLSModes(t *testing.T) {
 			}
 			defer srv.Close()
 			args := []string{"--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence,
-				"--label-filter", "feature:STARTTLS || " + greetedSpec}
+				"--label-filter", "feature:STARTTLS || " + greetedSpec,
+				"--auth-user", refserver.DefaultAuthUser, "--auth-password-file", referencePasswordFile}
 			if tc.mode != "auto" {
 				args = append(args, "--tls", tc.mode)
 			}
