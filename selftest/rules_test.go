@@ -125,7 +125,8 @@ func TestRuleDefencesKeepCleanVerdicts(t *testing.T) {
 				return
 			}
 			defer srv.Close()
-			got := runSuite(t, "--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence)
+			got := runSuite(t, "--target", srv.Addr(), "--mailbox", "alice@example.test", "--silence", matrixSilence,
+				"--auth-user", refserver.DefaultAuthUser, "--auth-password-file", referencePasswordFile)
 			sameVerdicts(t, tc.name, got, clean)
 		}()
 	}
@@ -151,7 +152,8 @@ func TestRuleValidatorFindingsOnce(t *testing.T) {
 	proxy := startReplyProxy(t, srv.Addr(), func(b []byte) []byte {
 		return bytes.ReplaceAll(b, []byte("250 2.0.0 Ok\r\n"), bad)
 	})
-	got := runSuite(t, "--target", proxy, "--mailbox", "alice@example.test", "--silence", matrixSilence)
+	got := runSuite(t, "--target", proxy, "--mailbox", "alice@example.test", "--silence", matrixSilence,
+		"--auth-user", refserver.DefaultAuthUser, "--auth-password-file", referencePasswordFile)
 	if got.Code != 1 {
 		t.Errorf("exit %d, want 1 (a MUST-level observation fails the run)\n%s", got.Code, got.Stdout)
 	}
