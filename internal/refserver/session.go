@@ -470,7 +470,8 @@ var (
 	fault554Then503 = newRefuseFault("RFC5321-3.1-554-then-503",
 		"after the 554 greeting, answers MAIL with 550 instead of 503")
 	faultConcurrency = newFault("RFC5321-4.5.4.2-concurrency",
-		"serves one session at a time: a connection opened while another session is in use gets 421 Too many connections")
+		"serves one session at a time: a connection opened while another session is in use gets 421 Too many connections").
+		may("RFC5321-4.2.4-no-advertise-unimplemented") // its AUTH probe runs on a second session: ERROR
 	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
 		"closes the connection, without a reply, at RCPT TO:<postmaster> once it has answered two errors, a 500 and a 501")
 	faultXCmd = newFault("RFC5321-4.1.5-x-cmd-500",
