@@ -112,7 +112,7 @@ commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "real servers started on 127.0.0.1 with their stock or packaged settings (their limits and tarpits included),"
 	echo "STARTTLS and AUTH enabled, by the real-server tests (\`selftest/realserver_test.go\`; the first table"
 	echo "shows each run's mailbox and whether it authenticated: Dovecot's submission server takes no mail without"
-	echo "AUTH, so it runs without a mailbox). The first column is smtpspec's embedded reference server, which every"
+	echo "AUTH, so it runs under --profile submission). The first column is smtpspec's embedded reference server, which every"
 	echo "spec must pass or find NOT APPLICABLE."
 	echo
 	echo "Each cell is a verdict: FAIL, a MUST broken; WARN, a SHOULD missed (or a leniency the RFC tolerates);"
