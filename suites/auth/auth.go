@@ -326,9 +326,18 @@ var _ = ginkgo.Describe("AUTH", func() {
 		"answers a 200000-octet response with 500", func(t *framework.T) {
 			s := t.Greeted()
 			challenge(t, s, "PLAIN")
-			s.SendAuthResponse(strings.Repeat("QUFB", 50000), false)
-			r := s.Read()
-			t.Expect(s, r, framework.Expectation{Pass: "500", Why: "RFC 4954 §4: a line longer than the authentication buffer fails AUTH with 500 (5.5.6)"})
+			want := framework.Expectation{Pass: "500", Why: "RFC 4954 §4: a line longer than the authentication buffer fails AUTH with 500 (5.5.6)"}
+			if err := s.TrySendAuthResponse(strings.Repeat("QUFB", 50000)); err != nil {
+				// The server may answer and close before the whole line is
+				// written: its reply is what is judged.
+				r, rerr := s.TryRead()
+				if rerr != nil {
+					t.Errorf("the server closed the connection during the 200000-octet response without a reply (write: %v; read: %v)", err, rerr)
+				}
+				t.Expect(s, r, want)
+				return
+			}
+			t.Expect(s, s.Read(), want)
 		})
 
 	// RFC 4954 §4: an authzid that fails preparation fails.

@@ -60,7 +60,12 @@ var authCodeProbes = []authCodeProbe{
 			if r := s.AuthCmd("PLAIN", "", false); r.Code != 334 {
 				return r, true // not a 500: the probe does not apply
 			}
-			s.SendAuthResponse(strings.Repeat("QUFB", 50000), false)
+			if err := s.TrySendAuthResponse(strings.Repeat("QUFB", 50000)); err != nil {
+				// Closed before the whole line was written: its reply,
+				// if one came, is still judged; none means no probe.
+				r, rerr := s.TryRead()
+				return r, rerr == nil
+			}
 			return s.Read(), true
 		}},
 	{"valid credentials", 235, "2.7.0", "RFC 4954 §6: 235 2.7.0 Authentication Succeeded",

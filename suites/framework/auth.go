@@ -90,6 +90,16 @@ func (s *Session) SendAuthResponse(line string, secret bool) {
 	s.sendLine(line, shown)
 }
 
+// TrySendAuthResponse is SendAuthResponse for a line that is not secret,
+// returning the write error instead of ending the spec: a server may refuse
+// an over-long line and close the connection before all of it is written,
+// and its reply is then still to be read (TryRead).
+func (s *Session) TrySendAuthResponse(line string) error {
+	s.verb = "AUTH"
+	s.lastSent = escapeShown(line)
+	return s.c.SendSecret(line, line)
+}
+
 // sendLine writes line and CRLF, the transcript and the evidence showing
 // shown instead; the reply is validated as a reply to AUTH.
 func (s *Session) sendLine(line, shown string) {
