@@ -309,18 +309,26 @@ func (c *Config) LoadPassword(getenv func(string) string) error {
 	return nil
 }
 
-// TLSClientConfig is the TLS client configuration of the run's sessions:
-// the server name (SNI, and the name verified) is TLSServerName, else the
-// target's host; the certificate is verified only with TLSVerify.
-func (c Config) TLSClientConfig() *tls.Config {
-	name := c.TLSServerName
-	if name == "" {
-		if host, _, err := net.SplitHostPort(c.Target); err == nil {
-			name = host
-		}
+// TLSName is the name the run's TLS sessions send (SNI) and verify:
+// TLSServerName, else the target's host.
+func (c Config) TLSName() string {
+	if c.TLSServerName != "" {
+		return c.TLSServerName
 	}
+	host, _, err := net.SplitHostPort(c.Target)
+	if err != nil {
+		return c.Target
+	}
+	return host
+}
+
+// TLSClientConfig is the TLS client configuration of the run's sessions:
+// the server name is TLSName; the certificate is verified in the handshake
+// only with TLSVerify (otherwise the suite checks it after the handshake
+// and records the result).
+func (c Config) TLSClientConfig() *tls.Config {
 	return &tls.Config{
-		ServerName: name,
+		ServerName: c.TLSName(),
 		// The suite tests servers, many with self-signed certificates;
 		// it verifies only when asked (--tls-verify). It accepts the
 		// TLS versions old servers still offer: the handshake is a

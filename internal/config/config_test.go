@@ -187,3 +187,14 @@ func TestFileRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestTLSClientConfig(t *testing.T) {
+	c := Config{Target: "mail.example.org:25"}
+	if got := c.TLSClientConfig(); got.ServerName != "mail.example.org" || !got.InsecureSkipVerify {
+		t.Errorf("by default: ServerName %q, InsecureSkipVerify %v; want the target's host, and the certificate only recorded (not verified in the handshake)", got.ServerName, got.InsecureSkipVerify)
+	}
+	c.TLSServerName, c.TLSVerify = "mx.example.org", true
+	if got := c.TLSClientConfig(); got.ServerName != "mx.example.org" || got.InsecureSkipVerify {
+		t.Errorf("with --tls-server-name mx.example.org --tls-verify: ServerName %q, InsecureSkipVerify %v", got.ServerName, got.InsecureSkipVerify)
+	}
+}

@@ -25,7 +25,11 @@ const (
 // transactions keep their strict answers.
 var (
 	faultData354 = newFault("RFC5321-3.3-data-354",
-		"after the 354, answers a mail data line that reads NOOP as a command (250) instead of taking it as data")
+		"after the 354, answers a mail data line that starts with a command verb (NOOP, RSET, MAIL ...) as a command (250) instead of taking it as data").
+		// A server that runs command lines inside the data answers the
+		// smuggled MAIL after every look-alike end of data.
+		may("SEC-SMUG-CR-DOT-CR", "SEC-SMUG-CR-DOT-CRLF", "SEC-SMUG-CRLF-DOT-CR", "SEC-SMUG-CRLF-DOT-LF",
+			"SEC-SMUG-LF-DOT-CRLF", "SEC-SMUG-LF-DOT-LF")
 	faultRefusedData = newFault("RFC5321-3.3-data-refused-stays-command-mode",
 		"after refusing DATA (503 or 554), swallows the next lines as mail data up to a lone dot when the first looks like a header field")
 	faultEOD = newFault("RFC5321-4.1.1.4-eod-crlf-dot-crlf",
@@ -97,6 +101,7 @@ func (s *session) cmdData(arg string) error {
 	// §4.1.1.4: end of data clears the buffers whatever the outcome; a
 	// broken connection cancels the transaction (§4.1.1.10).
 	s.resetTx()
+	s.msgDone = true
 	if err != nil {
 		return err
 	}
@@ -214,7 +219,7 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			}
 			continue
 		}
-		if s.has(faultData354) && string(line) == "NOOP" {
+		if s.has(faultData354) && commandLike(line) {
 			if err := s.reply("250 2.0.0 Ok"); err != nil {
 				return nil, "", err
 			}
@@ -363,4 +368,15 @@ func bareLFDotLF(line []byte) int {
 		}
 	}
 	return -1
+}
+
+// commandVerbs are the RFC 5321 commands that faultData354 answers inside
+// the mail data.
+var commandVerbs = map[string]bool{"HELO": true, "EHLO": true, "MAIL": true, "RCPT": true, "DATA": true,
+	"RSET": true, "NOOP": true, "QUIT": true, "VRFY": true, "EXPN": true, "HELP": true}
+
+// commandLike reports whether a mail data line starts with a command verb.
+func commandLike(line []byte) bool {
+	verb, _, _ := strings.Cut(string(line), " ")
+	return commandVerbs[strings.ToUpper(verb)]
 }

@@ -52,7 +52,7 @@ var (
 	faultEhloExtraText = newFault("RFC5321-4.1.1.1-ehlo-extra-text",
 		"refuses text after the EHLO domain or address literal with 501")
 	faultHelloCodes = newFault("RFC5321-4.3.2-hello-codes",
-		"answers HELO [192.0.2.1] with 252, a code outside the §4.3.2 table for HELO")
+		"answers HELO with an address literal with 252, a code outside the §4.3.2 table for HELO")
 )
 
 // helloName returns the domain or address literal that opens an EHLO or
@@ -75,7 +75,7 @@ func (s *session) helloFault(verb, arg string) (reply string, ok bool) {
 		return "502 5.5.1 EHLO not implemented", true
 	case verb == "HELO" && s.has(faultHeloSupported):
 		return "500 5.5.1 Command unrecognized", true
-	case verb == "HELO" && name == "[192.0.2.1]" && s.has(faultHelloCodes):
+	case verb == "HELO" && isAddressLiteral(name) && s.has(faultHelloCodes):
 		return "252 2.0.0 Hello", true
 	case verb != "EHLO":
 		return "", false
@@ -116,7 +116,7 @@ func (s *session) cmdEhlo(arg string) error {
 	if !(s.inTx && s.has(faultEhloKeepsTx)) {
 		s.resetTx()
 	}
-	s.helo, s.freshHelo = name, true
+	s.helo, s.freshHelo, s.heloVerb = name, true, "EHLO"
 	return s.replyLines("250", s.ehloLines(name))
 }
 
@@ -158,7 +158,7 @@ func (s *session) cmdHelo(arg string) error {
 	if !(s.inTx && s.has(faultHeloKeepsTx)) {
 		s.resetTx()
 	}
-	s.helo, s.freshHelo = name, true
+	s.helo, s.freshHelo, s.heloVerb = name, true, "HELO"
 	if s.has(faultHeloExtended) {
 		return s.replyLines("250", s.ehloLines(name))
 	}

@@ -81,9 +81,9 @@ func addrReply(code, addr, text string) string {
 // Faults of MAIL (RFC 5321 §3.3, §4.1.1.2, §4.1.2, §4.1.4).
 var (
 	faultMailAccept = newFault("RFC5321-3.3-mail-accept-250",
-		"answers 503 (send EHLO first) to MAIL FROM:<...> after HELO: it serves mail only to EHLO sessions")
+		"answers 503 (send EHLO first) to MAIL in every session greeted with HELO: it serves mail only to EHLO sessions")
 	faultMailFailClass = newFault("RFC5321-3.3-mail-fail-class",
-		"refuses a reverse-path holding \"@@\" with 252, a code that is not a failure")
+		"refuses every reverse-path that does not parse with 252, a code that is not a failure")
 	faultMailBadArg = newFault("RFC5321-4.1.4-mail-bad-arg-501",
 		"answers 501 to MAIL FROM: without angle brackets but opens the transaction anyway")
 	faultNestedMail = newFault("RFC5321-4.1.4-nested-mail",
@@ -104,7 +104,7 @@ var (
 		"accepts a MAIL command line holding 8-bit octets (no SMTPUTF8) with 250").
 		may("RFC6531-3.4-utf8-without-param") // the same stimulus, under SMTPUTF8
 	faultUnknownParam = newFault("RFC5321-4.1.1.11-unknown-param-555",
-		"ignores the unknown MAIL parameter XFOO and answers 250")
+		"ignores every MAIL parameter that no extension defines and answers 250")
 	faultParamNotAdvertised = newFault("RFC5321-4.1.1.11-param-not-advertised",
 		"ignores MAIL parameters of well-known extensions it does not advertise (RET, BY, MT-PRIORITY ...) and answers 250")
 	faultTrailingSpace = newFault("RFC5321-4.1.1-trailing-whitespace",
@@ -143,7 +143,7 @@ func (s *session) cmdMail(arg string) error {
 	if s.saw["503"] && s.has(faultTransactionOrder) {
 		return s.reply("503 5.5.1 Bad sequence of commands")
 	}
-	if s.prev == "HELO" && s.has(faultMailAccept) {
+	if s.heloVerb == "HELO" && s.has(faultMailAccept) {
 		return s.reply("503 5.5.1 Send EHLO first")
 	}
 	if _, ok := cutPrefixFold(arg, "TO:"); ok && s.has(faultMailCodes) {
@@ -168,11 +168,11 @@ func (s *session) cmdMail(arg string) error {
 	if !ok {
 		return s.reply("501 5.5.4 Syntax error in parameters")
 	}
-	if strings.Contains(text, "@@") && s.has(faultMailFailClass) {
-		return s.reply("252 2.1.7 Sender address not accepted")
-	}
 	p, err := parsePath(text, false)
 	if err != nil {
+		if s.has(faultMailFailClass) {
+			return s.reply("252 2.1.7 Sender address not accepted")
+		}
 		return s.reply("501 5.1.7 Invalid sender address syntax")
 	}
 	switch {
@@ -190,11 +190,12 @@ func (s *session) cmdMail(arg string) error {
 	kept := params[:0]
 	for _, prm := range params {
 		// The faults of §4.1.1.11 ignore one unknown parameter each.
-		if (prm.keyword == "XFOO" && s.has(faultUnknownParam)) || (s.has(faultParamNotAdvertised) && s.unofferedKnownParam(false, prm.keyword)) {
+		if (s.has(faultUnknownParam) && s.unknownParam(false, prm.keyword)) || (s.has(faultParamNotAdvertised) && s.unofferedKnownParam(false, prm.keyword)) {
 			continue
 		}
 		kept = append(kept, prm)
 	}
+	afterMessage := s.msgDone
 	s.resetTx() // no transaction is open here; the handlers keep their state for the new one
 	if refusal := s.checkParams(false, kept); refusal != "" {
 		return s.reply(refusal)
@@ -202,7 +203,6 @@ func (s *session) cmdMail(arg string) error {
 	if refusal := s.utf8Envelope(p.mailbox(), false); refusal != "" {
 		return s.reply(refusal) // RFC 6531 §3.4, §3.5 (ext_smtputf8.go)
 	}
-	afterMessage := (s.prev == "DATA" || s.prev == "DATA-END") && !s.freshHelo
 	s.inTx, s.from, s.freshHelo = true, p.mailbox(), false
 	if afterMessage && s.has(faultMailKeepsRcpts) {
 		// The forward-path buffer of the finished message is not cleared.
@@ -229,13 +229,19 @@ var (
 	faultDataBeforeEhlo = newFault("RFC5321-4.1.4-data-before-ehlo",
 		"answers DATA before any EHLO or HELO with 354")
 	faultDataWithoutMail = newFault("RFC5321-3.3-data-without-mail",
-		"answers DATA right after EHLO (no MAIL since) with 354")
+		"answers DATA with 354 when no MAIL was given since EHLO, HELO or RSET").
+		// The reset specs see 354 and their control session shows it is
+		// this bug (ERROR); the refused DATA of command-mode is not refused.
+		may("RFC5321-3.3-data-refused-stays-command-mode", "RFC5321-4.1.1.1-helo-resets-transaction",
+			"RFC5321-4.1.1.5-rset-discards", "RFC5321-4.1.4-ehlo-resets-transaction", "RFC5321-4.3.2-state-matrix")
 	faultDataBeforeRcpt = newFault("RFC5321-4.1.4-data-before-rcpt",
-		"answers DATA right after an accepted MAIL (no RCPT) with 354")
+		"answers DATA with 354 in a transaction that has had no RCPT").
+		may("RFC5321-4.1.1.2-mail-clears-buffers") // its control session shows this bug: ERROR
 	faultDataNoValidRcpt = newFault("RFC5321-3.3-data-without-valid-rcpt",
 		"answers DATA with 354 when every RCPT of the transaction was refused")
 	faultDataAfterMessage = newFault("RFC5321-4.1.4-data-after-message",
-		"answers DATA right after a finished message with 354")
+		"answers DATA with 354 after a finished message, until the next MAIL, RSET, EHLO or HELO").
+		may("RFC5321-4.1.1.4-buffers-cleared") // it sends the same DATA after a finished message
 )
 
 // envelopeFault answers the command line itself when one of the faults
@@ -276,13 +282,13 @@ func (s *session) dataFault() bool {
 	switch {
 	case s.helo == "":
 		return s.has(faultDataBeforeEhlo)
-	case !s.inTx && s.freshHelo:
-		return s.prev == "RSET" && s.has(faultDataWithoutMail)
+	case !s.inTx && s.msgDone:
+		return s.has(faultDataAfterMessage)
 	case !s.inTx:
-		return (s.prev == "DATA" || s.prev == "DATA-END") && s.has(faultDataAfterMessage)
-	case len(s.rcpts) == 0 && s.prev == "MAIL":
+		return s.has(faultDataWithoutMail)
+	case len(s.rcpts) == 0 && !s.rcptSeen:
 		return s.has(faultDataBeforeRcpt)
-	case len(s.rcpts) == 0 && s.prev == "RCPT":
+	case len(s.rcpts) == 0:
 		return s.has(faultDataNoValidRcpt)
 	}
 	return false
@@ -313,4 +319,10 @@ var knownParams = map[bool]map[string]bool{
 // (rcpt false) or RCPT (rcpt true) that no extension offered now handles.
 func (s *session) unofferedKnownParam(rcpt bool, keyword string) bool {
 	return knownParams[rcpt][keyword] && s.extensionParam(rcpt, keyword) == nil
+}
+
+// unknownParam reports whether keyword is a parameter of MAIL (rcpt false)
+// or RCPT (rcpt true) that no registered extension defines.
+func (s *session) unknownParam(rcpt bool, keyword string) bool {
+	return !knownParams[rcpt][keyword] && s.extensionParam(rcpt, keyword) == nil
 }

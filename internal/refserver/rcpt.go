@@ -17,7 +17,7 @@ var (
 		"answers RCPT before any EHLO or HELO with 250").
 		may("RFC3207-4.2-reset-discards-transaction", "SEC-STARTTLS-INJECTION-TXN") // their RCPT after STARTTLS has no EHLO either: inconclusive (ERROR)
 	faultRcptAccept = newFault("RFC5321-3.3-rcpt-accept",
-		"refuses an existing mailbox with 550 when the RCPT before it in the transaction was refused")
+		"refuses an existing mailbox with 550 once a RCPT of the transaction was refused and none accepted")
 	faultRcptUnknown = newFault("RFC5321-3.3-rcpt-unknown-550",
 		"answers 252 to an unknown recipient once another recipient was accepted")
 	faultRcptNullPath = newFault("RFC5321-4.1.1.3-rcpt-null-path",
@@ -60,6 +60,8 @@ func (s *session) cmdRcpt(arg string) error {
 		}
 		return s.reply("503 5.5.1 Need MAIL command") // §3.3, §4.1.4
 	}
+	seen := s.rcptSeen // an earlier RCPT of this transaction was answered
+	s.rcptSeen = true
 	if _, ok := cutPrefixFold(arg, "FROM:"); ok && s.has(faultRcptCodes) {
 		return s.reply("504 5.5.4 Command parameter not implemented")
 	}
@@ -133,7 +135,7 @@ func (s *session) cmdRcpt(arg string) error {
 		}
 		return s.reply(addrReply("550 5.1.1", mbox, "User unknown")) // §3.3
 	}
-	if len(s.rcpts) == 0 && s.prev == "RCPT" && s.has(faultRcptAccept) {
+	if seen && len(s.rcpts) == 0 && s.has(faultRcptAccept) {
 		return s.reply(addrReply("550 5.1.1", mbox, "User unknown"))
 	}
 	// §4.1.1.11: parameters no offered extension defines get 555; the

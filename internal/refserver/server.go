@@ -293,6 +293,14 @@ func (f *fault) breaksSessionSetup() *fault {
 	return f
 }
 
+// dropsSessions declares that the fault closes sessions that other specs
+// still need, so that, as under breaksSessionSetup, any spec may become
+// inconclusive (ERROR or NOT APPLICABLE) under it.
+func (f *fault) dropsSessions() *fault {
+	f.breaksSetup = true
+	return f
+}
+
 // faultRegistry holds every fault, by ID. It is filled during package
 // initialisation and read-only afterwards.
 var faultRegistry = map[string]*fault{}

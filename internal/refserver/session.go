@@ -40,6 +40,9 @@ type session struct {
 	inTx      bool     // a MAIL was accepted: the transaction is open
 	from      string   // reverse-path mailbox of the open transaction
 	rcpts     []string // accepted forward-path mailboxes
+	heloVerb  string   // EHLO or HELO: the verb of the accepted greeting
+	rcptSeen  bool     // a RCPT was answered in the open transaction
+	msgDone   bool     // a message ended; no MAIL, RSET, EHLO or HELO since
 
 	// last is the upper-cased verb of the command line being handled, or
 	// "DATA-END" once a message has been taken; prev is its value before
@@ -100,6 +103,7 @@ func (s *session) resetTx() {
 	s.inTx = false
 	s.from = ""
 	s.rcpts = nil
+	s.rcptSeen, s.msgDone = false, false
 	for _, e := range s.srv.exts {
 		if e.resetTx != nil {
 			e.resetTx(s)
@@ -473,7 +477,11 @@ var (
 		"serves one session at a time: a connection opened while another session is in use gets 421 Too many connections").
 		may("RFC5321-4.2.4-no-advertise-unimplemented") // its AUTH probe runs on a second session: ERROR
 	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
-		"closes the connection, without a reply, at RCPT TO:<postmaster> once it has answered two errors, a 500 and a 501")
+		"closes the connection, without a reply, at the next command after two error replies in a row").
+		// Specs with two refusals in a row lose their session (ERROR); the
+		// error flood is closed without a reply, as its own fault does, and
+		// a third AUTH attempt never comes (RFC 4954 §9).
+		dropsSessions().may("SEC-ERROR-FLOOD-CLOSE", "RFC4954-9-min-three-attempts")
 	faultXCmd = newFault("RFC5321-4.1.5-x-cmd-500",
 		"answers every private X-command (a verb starting with X) it does not know with 250").
 		may(unknownVerbSpecs...)
@@ -484,7 +492,7 @@ var (
 	faultVerbCase = newFault("RFC5321-2.4-verb-case-insensitive",
 		"answers a verb in mixed case (such as dAtA) with 500")
 	faultCommand512 = newFault("RFC5321-4.5.3.1.4-command-512",
-		"answers a NOOP command line of exactly 512 octets with 500 (line too long)")
+		"answers every command line of exactly 512 octets with 500 (line too long): an off-by-one limit")
 	faultOverlongCommand = newFault("RFC5321-4.5.3.1.9-overlong-command",
 		"cuts a command line of 2000 to 5999 octets into 510-octet pieces and answers each as a command")
 	faultOverlongNoSplit = newFault("SEC-OVERLONG-LINE-NO-SPLIT",
@@ -685,9 +693,9 @@ func (s *session) serveLine(line []byte, long bool) error {
 	switch {
 	case bytes.IndexByte(line, 0) >= 0 && s.has(faultNul):
 		line = bytes.ReplaceAll(line, []byte{0}, nil)
-	case len(line)+2 == maxCommandLine && bytes.HasPrefix(line, []byte("NOOP ")) && s.has(faultCommand512):
+	case len(line)+2 == maxCommandLine && s.has(faultCommand512):
 		return s.reply("500 5.5.2 Line too long")
-	case s.errs >= 2 && s.saw["500"] && s.saw["501"] && bytes.EqualFold(line, []byte("RCPT TO:<postmaster>")) && s.has(faultNoArbitraryClose):
+	case s.errRun >= 2 && s.has(faultNoArbitraryClose):
 		return errDrop
 	}
 	s.lastCode, s.unknown = "", false

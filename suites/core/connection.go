@@ -13,8 +13,7 @@ import (
 	"github.com/smtpspec/smtpspec/suites/framework"
 )
 
-// Stimuli of the connection specs. Each unknown verb is sent by one spec
-// only, so that the reference server's fault for it stays narrow.
+// Stimuli of the connection specs.
 const (
 	// unknownVerb is not a command of any SMTP extension.
 	unknownVerb = "FROBNICATE"

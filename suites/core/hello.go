@@ -225,8 +225,10 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 	}, "forgets the transaction after a second EHLO", func(t *framework.T) {
 		s := t.Transaction()
 		s.Setup("EHLO "+t.Cfg.Helo, "250")
-		s.Setup("NOOP", "250") // RFC 5321 §4.1.1.9: changes nothing
 		r := s.Cmd("DATA")
+		if r.Code == 354 {
+			dataControl(t, "RFC5321-3.3-data-without-mail")
+		}
 		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz",
 			Why: "RFC 5321 §4.1.4: EHLO reset the transaction, so DATA has no MAIL before it"})
 	})
@@ -239,6 +241,9 @@ var _ = ginkgo.Describe("EHLO and HELO", func() {
 		s := t.Transaction()
 		s.Setup("HELO "+t.Cfg.Helo, "250")
 		r := s.Cmd("DATA")
+		if r.Code == 354 {
+			dataControl(t, "RFC5321-3.3-data-without-mail")
+		}
 		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz",
 			Why: "RFC 5321 §4.1.1.1: HELO reset the transaction, so DATA has no MAIL before it"})
 	})

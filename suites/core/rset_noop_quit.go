@@ -55,6 +55,9 @@ var _ = ginkgo.Describe("RSET", func() {
 		r := s.Cmd("RCPT TO:<" + t.Mailbox() + ">")
 		t.Expect(s, r, framework.Expectation{Pass: "503", Warn: "4yz 5yz", Why: "RFC 5321 §4.1.1.5, §3.3: RSET cleared the sender, so no MAIL is in effect"})
 		r = s.Cmd("DATA")
+		if r.Code == 354 {
+			dataControl(t, "RFC5321-3.3-data-without-mail")
+		}
 		t.Expect(s, r, framework.Expectation{Pass: "503 554", Warn: "4yz 5yz", Why: "RFC 5321 §4.1.1.5, §3.3: RSET cleared the recipients"})
 	})
 

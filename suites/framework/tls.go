@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -59,35 +58,6 @@ func (s *Session) TLS() bool {
 	return ok
 }
 
-// tlsServerName is the name the suite sends as SNI and verifies the
-// certificate against: --tls-server-name, else the target's host. (Plain
-// functions, not methods: Config may be an alias of another package's
-// type.)
-func tlsServerName(c Config) string {
-	if c.TLSServerName != "" {
-		return c.TLSServerName
-	}
-	host, _, err := net.SplitHostPort(c.Target)
-	if err != nil {
-		return c.Target
-	}
-	return host
-}
-
-// TLSClientConfig is the suite's TLS client configuration for c: SNI
-// --tls-server-name or the target's host; the certificate is verified in
-// the handshake only under --tls-verify, otherwise it is checked after the
-// handshake and the result recorded (TLSReport).
-func TLSClientConfig(c Config) *tls.Config {
-	return &tls.Config{
-		ServerName:         tlsServerName(c),
-		InsecureSkipVerify: !c.TLSVerify,
-		// Old servers still negotiate TLS 1.0 or 1.1; the report records
-		// the version, and judging it is not RFC 3207's business.
-		MinVersion: tls.VersionTLS10,
-	}
-}
-
 // recordTLS adds the report entry for the session's TLS state and notes
 // the certificate in the transcript.
 func (s *Session) recordTLS(mode string) {
@@ -96,7 +66,7 @@ func (s *Session) recordTLS(mode string) {
 		return
 	}
 	rep := TLSReport{Mode: mode, Version: tls.VersionName(st.Version), CipherSuite: tls.CipherSuiteName(st.CipherSuite),
-		ServerName: tlsServerName(s.t.Cfg)}
+		ServerName: s.t.Cfg.TLSName()}
 	if len(st.PeerCertificates) > 0 {
 		leaf := st.PeerCertificates[0]
 		rep.Subject, rep.Issuer, rep.DNSNames = leaf.Subject.String(), leaf.Issuer.String(), leaf.DNSNames
@@ -140,7 +110,7 @@ func verifyChain(st tls.ConnectionState, name string) error {
 // returns them. A failed handshake comes back as err (a *wire.TLSError, or
 // a close): the spec judges it.
 func (s *Session) Handshake() (extra []byte, err error) {
-	extra, err = s.c.UpgradeTLS(TLSClientConfig(s.t.Cfg))
+	extra, err = s.c.UpgradeTLS(s.t.Cfg.TLSClientConfig())
 	if len(extra) > 0 {
 		s.t.finding(Finding{Rule: ruleNoExtraResponse, Cite: "RFC 3207 §4", Sent: s.lastSent, Actual: wire.Escape(extra),
 			Expected: "nothing after the 220 reply until the TLS handshake (RFC 3207 §4)",
@@ -229,7 +199,7 @@ func replyOr(r Reply, err error) string {
 // the first octet; nil otherwise. The runner's preflight dials with it too.
 func DialTLS(c Config) *tls.Config {
 	if c.TLSMode == TLSImplicit {
-		return TLSClientConfig(c)
+		return c.TLSClientConfig()
 	}
 	return nil
 }
