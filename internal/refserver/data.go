@@ -48,7 +48,7 @@ var (
 	faultSingleFinal = newFault("RFC5321-4.1.1.4-single-final-reply",
 		"gives one 250 per recipient after the end of data, where SMTP gives one reply per message")
 	faultBuffersCleared = newFault("RFC5321-4.1.1.4-buffers-cleared",
-		"keeps the sender and recipients of a finished message for a RCPT sent right after it")
+		"keeps the sender and recipients of a finished message: a RCPT after it, before any MAIL, RSET, EHLO or HELO, adds to them")
 	faultDataArgs = newFault("RFC5321-4.1.1-data-args-501",
 		"ignores an argument to DATA and answers 354")
 	faultHugeLine = newFault("SEC-HUGE-DATA-LINE",
@@ -122,9 +122,7 @@ func (s *session) cmdData(arg string) error {
 			}
 		}
 	}
-	if s.has(faultBuffersCleared) {
-		return s.afterMessage(msg)
-	}
+	s.lastMsg = msg
 	return nil
 }
 
@@ -153,19 +151,6 @@ func (s *session) refuseData(reply string) error {
 func headerLike(line []byte) bool {
 	name, _, ok := bytes.Cut(line, []byte(":"))
 	return ok && len(name) > 0 && isDotString(string(name)) && !bytes.ContainsAny(name, ".")
-}
-
-// afterMessage is faultBuffersCleared: it reads the next command and, if it
-// is RCPT, restores the finished message's sender and recipients first.
-func (s *session) afterMessage(msg Message) error {
-	line, long, err := s.readLine(maxMailLine)
-	if err != nil {
-		return err
-	}
-	if verb, _ := splitCommand(line); strings.EqualFold(verb, "RCPT") {
-		s.inTx, s.from, s.rcpts = true, msg.From, msg.To
-	}
-	return s.handle(line, long)
 }
 
 // readData reads mail data up to the line that is just "." (RFC 5321

@@ -28,7 +28,7 @@ var (
 	faultLoop = newFault("RFC5321-6.3-loop-threshold",
 		"refuses a message with more than 30 Received: fields as a mail loop")
 	faultStateMatrix = newFault("RFC5321-4.3.2-state-matrix",
-		"answers VRFY right after the 250 for a message with 503 (bad sequence of commands)")
+		"answers VRFY after a finished message, until the next MAIL, RSET, EHLO or HELO, with 503 (bad sequence of commands)")
 	fault554Text = newRefuseFault("RFC5321-3.1-554-text",
 		"greets a refused client with a bare \"554 <domain>\", no text saying why")
 	faultRouteRelay = newFault("SEC-OPEN-RELAY",
@@ -51,9 +51,9 @@ func (s *session) refusalText() string {
 }
 
 // vrfyAfterMessageFault reports whether faultStateMatrix refuses this VRFY,
-// sent right after the 250 for a message.
+// sent after a finished message.
 func (s *session) vrfyAfterMessageFault() bool {
-	return s.prev == "DATA-END" && s.has(faultStateMatrix)
+	return s.msgDone && s.has(faultStateMatrix)
 }
 
 // routeRelayFault reports whether faultRouteRelay accepts the foreign

@@ -65,7 +65,7 @@ func TestRouteRelayFault(t *testing.T) {
 		step{line: "RCPT TO:<someone@other.example>", want: "550 5.7.1 "}, probe))
 }
 
-// faultStateMatrix refuses VRFY right after the 250 for a message, and only
+// faultStateMatrix refuses VRFY after a finished message, and only
 // there.
 func TestStateMatrixFault(t *testing.T) {
 	s := start(t, Config{Faults: []string{"RFC5321-4.3.2-state-matrix"}})

@@ -51,6 +51,9 @@ var (
 
 // cmdRcpt answers RCPT (RFC 5321 §4.1.1.3, syntax in §3.3 and §4.1.2).
 func (s *session) cmdRcpt(arg string) error {
+	if !s.inTx && s.msgDone && s.has(faultBuffersCleared) {
+		s.inTx, s.from, s.rcpts = true, s.lastMsg.From, append([]string(nil), s.lastMsg.To...)
+	}
 	if !s.inTx {
 		switch {
 		case s.helo == "" && s.has(faultRcptBeforeEhlo):

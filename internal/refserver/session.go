@@ -43,6 +43,7 @@ type session struct {
 	heloVerb  string   // EHLO or HELO: the verb of the accepted greeting
 	rcptSeen  bool     // a RCPT was answered in the open transaction
 	msgDone   bool     // a message ended; no MAIL, RSET, EHLO or HELO since
+	lastMsg   Message  // the last message taken (read by faultBuffersCleared)
 
 	// last is the upper-cased verb of the command line being handled, or
 	// "DATA-END" once a message has been taken; prev is its value before
