@@ -25,14 +25,17 @@ var (
 	faultRcptNoBrackets = newFault("RFC5321-4.1.1.3-rcpt-no-brackets",
 		"accepts RCPT TO: without angle brackets with 250")
 	faultPostmasterBare = newFault("RFC5321-4.5.1-postmaster-bare",
-		"refuses RCPT TO:<Postmaster> with 550")
+		"refuses postmaster without a domain (RCPT TO:<Postmaster>, any case) with 550").
+		may("RFC5321-4.1.1.3-postmaster-case-bare")
 	faultPostmasterDomain = newFault("RFC5321-4.5.1-postmaster-domain",
-		"refuses RCPT TO:<postmaster@domain> (lower case) with 550").
-		may("RFC5321-4.1.1.4-single-final-reply") // its second recipient is postmaster@domain
+		"refuses postmaster@domain (any case) with 550").
+		may("RFC5321-4.1.1.4-single-final-reply", // its second recipient is postmaster@domain
+			"RFC5321-4.1.1.3-postmaster-case-domain")
 	faultPostmasterCaseBare = newFault("RFC5321-4.1.1.3-postmaster-case-bare",
-		"refuses a bare postmaster written in mixed case with 550")
+		"refuses postmaster without a domain unless it is written in lower case, with 550").
+		may("RFC5321-4.5.1-postmaster-bare") // it sends <Postmaster>
 	faultPostmasterCaseDomain = newFault("RFC5321-4.1.1.3-postmaster-case-domain",
-		"refuses RCPT TO:<POSTMASTER@domain> (upper case) with 550")
+		"refuses postmaster@domain unless the local part is written in lower case, with 550")
 	faultRouteForward = newFault("RFC5321-4.1.1.3-source-route-forward",
 		"refuses a source route in the forward-path with 501")
 	faultOpenRelay = newFault("RFC5321-3.6.2-relay-denied-550",
@@ -150,24 +153,18 @@ func (s *session) cmdRcpt(arg string) error {
 	return s.reply(s.addrReply("250 2.1.5", mbox, "Recipient ok"))
 }
 
-// postmasterFault reports whether a postmaster fault refuses p: each one
-// matches only the spelling its spec sends.
+// postmasterFault reports whether a postmaster fault refuses p: one knows
+// postmaster only with a domain, one only without, and two compare the
+// local part case-sensitively (with or without a domain).
 func (s *session) postmasterFault(p path) bool {
 	if !strings.EqualFold(p.localValue(), "postmaster") {
 		return false
 	}
-	bare := p.domain == ""
-	switch {
-	case bare && p.local == "Postmaster":
-		return s.has(faultPostmasterBare)
-	case bare && p.local != "postmaster":
-		return s.has(faultPostmasterCaseBare)
-	case !bare && p.local == "postmaster":
-		return s.has(faultPostmasterDomain)
-	case !bare && p.local == "POSTMASTER":
-		return s.has(faultPostmasterCaseDomain)
+	bare, lower := p.domain == "", p.local == "postmaster"
+	if bare {
+		return s.has(faultPostmasterBare) || (!lower && s.has(faultPostmasterCaseBare))
 	}
-	return false
+	return s.has(faultPostmasterDomain) || (!lower && s.has(faultPostmasterCaseDomain))
 }
 
 // rcptIsMailbox reports whether arg is "TO:<mailbox>" for an existing
