@@ -8,15 +8,17 @@ import "strings"
 // greeting as a sequence error there.
 var (
 	faultEhloAfterEhlo = newFault("RFC5321-4.1.4-state-ehlo-s1",
-		"answers an EHLO right after an accepted EHLO with 503 (duplicate greeting)").
-		may("RFC5321-4.1.3-ehlo-address-literal") // sends its two literals in one session
+		"answers EHLO in a greeted session with no transaction (and no message) since with 503 (duplicate greeting)").
+		may("RFC5321-4.1.3-ehlo-address-literal", // sends its two literals in one session
+			"RFC5321-4.3.2-hello-codes", // its battery greets again: 503 is not in the EHLO row
+			"RFC5321-4.1.1.5-rset-250") // greets again after RSET in its setup
 	faultEhloAfterMail = newFault("RFC5321-4.1.4-state-ehlo-s2",
 		"answers EHLO in a transaction with no recipient yet with 503 (transaction in progress)")
 	faultEhloAfterRcpt = newFault("RFC5321-4.1.4-state-ehlo-s3",
 		"answers EHLO in a transaction with a recipient with 503 (transaction in progress)").
 		may("RFC5321-4.1.4-ehlo-resets-transaction") // sets its state up with that EHLO
 	faultEhloAfterMessage = newFault("RFC5321-4.1.4-state-ehlo-s4",
-		"answers EHLO right after the 250 for a message with 503")
+		"answers EHLO after a finished message, until the next MAIL, RSET or greeting, with 503")
 )
 
 // ehloStateFault returns the refusal a fault gives to this EHLO in the
@@ -24,13 +26,13 @@ var (
 func (s *session) ehloStateFault() string {
 	const refusal = "503 5.5.1 Bad sequence of commands"
 	switch {
-	case s.prev == "EHLO" && s.helo != "" && s.has(faultEhloAfterEhlo):
+	case s.helo != "" && !s.inTx && !s.msgDone && s.has(faultEhloAfterEhlo):
 		return refusal
 	case s.inTx && len(s.rcpts) == 0 && s.has(faultEhloAfterMail):
 		return refusal
 	case s.inTx && len(s.rcpts) > 0 && s.has(faultEhloAfterRcpt):
 		return refusal
-	case s.prev == "DATA-END" && s.has(faultEhloAfterMessage):
+	case s.msgDone && s.has(faultEhloAfterMessage):
 		return refusal
 	}
 	return ""

@@ -13,7 +13,7 @@ func TestEhloStateFaults(t *testing.T) {
 		id         string
 		hit, clean []step
 	}{
-		{"RFC5321-4.1.4-state-ehlo-s1", steps(ehlo, refused), steps(ehlo, rset, ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
+		{"RFC5321-4.1.4-state-ehlo-s1", steps(ehlo, rset, refused), steps(ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
 		{"RFC5321-4.1.4-state-ehlo-s2", steps(ehlo, mailOK, refused), steps(ehlo, ehlo, mailOK, rcptOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
 		{"RFC5321-4.1.4-state-ehlo-s3", steps(ehlo, mailOK, rcptOK, refused), steps(ehlo, ehlo, mailOK, ehlo, mailOK, rcptOK, dataGo, message, ehlo)},
 		{"RFC5321-4.1.4-state-ehlo-s4", steps(ehlo, mailOK, rcptOK, dataGo, message, refused), steps(ehlo, ehlo, mailOK, ehlo, mailOK, rcptOK, ehlo)},
