@@ -362,6 +362,9 @@ func (s *Session) WaitClose(d time.Duration) (bool, []byte) { return s.c.WaitClo
 func (s *Session) observe(r Reply) {
 	t := s.t
 	for _, v := range r.Violations {
+		if v.Rule == RuleTextCharset && s.utf8TextAllowed(r) {
+			continue // RFC 6531 §3.7.4.1, §3.7.4.2
+		}
 		level := Must
 		if v.Severity != wire.Must {
 			level = Should

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // The state-dependent rules of the reply validator: rules whose reach
@@ -24,6 +25,58 @@ import (
 type replyState struct {
 	// enhanced: the last EHLO reply listed ENHANCEDSTATUSCODES.
 	enhanced bool
+	// utf8Mail: the open transaction's MAIL, accepted, carried the
+	// SMTPUTF8 parameter (RFC 6531 §3.7.4.1).
+	utf8Mail bool
+}
+
+// RuleTextCharset is the stateless rule that reply text is HT and
+// printable US-ASCII (RFC 5321 §4.2), which RFC 6531 relaxes.
+const RuleTextCharset = "RFC5321-4.2-textstring-charset"
+
+// utf8TextAllowed reports whether RFC 6531 lets reply r carry UTF-8 text:
+// a 251 or 551 to RCPT in a transaction whose MAIL carried SMTPUTF8
+// (§3.7.4.1), or the reply to a VRFY or EXPN sent with SMTPUTF8
+// (§3.7.4.2). Octets that are not valid UTF-8 are never allowed.
+func (s *Session) utf8TextAllowed(r Reply) bool {
+	for _, l := range r.Lines {
+		if !utf8.ValidString(l) {
+			return false
+		}
+	}
+	switch s.verb {
+	case "RCPT":
+		return s.state.utf8Mail && (r.Code == 251 || r.Code == 551)
+	case "VRFY", "EXPN":
+		return hasParam(s.lastSent, "SMTPUTF8")
+	}
+	return false
+}
+
+// hasParam reports whether command line carries the parameter keyword
+// (as a word after the first, case-insensitively, with or without a value).
+func hasParam(line, keyword string) bool {
+	f := strings.Fields(line)
+	for _, w := range f[min(1, len(f)):] {
+		k, _, _ := strings.Cut(w, "=")
+		if strings.EqualFold(k, keyword) {
+			return true
+		}
+	}
+	return false
+}
+
+// trackUTF8 follows the transaction's SMTPUTF8 state: set by an accepted
+// MAIL with the parameter, cleared by anything that ends the transaction.
+func (s *Session) trackUTF8(r Reply) {
+	switch s.verb {
+	case "MAIL":
+		if r.Class() == 2 {
+			s.state.utf8Mail = hasParam(s.lastSent, "SMTPUTF8")
+		}
+	case "RSET", "EHLO", "HELO", "STARTTLS", "DATA-END", "QUIT":
+		s.state.utf8Mail = false
+	}
 }
 
 // Rules of the enhanced status codes, by catalogue ID.
@@ -115,6 +168,7 @@ func truncateText(s string) string {
 // the session sent last, recording what they find as observations, and
 // keeps the state up to date.
 func (s *Session) validateState(r Reply) {
+	s.trackUTF8(r)
 	switch verb := s.verb; {
 	case verb == "EHLO":
 		// RFC 2034 §3(4): the replies to EHLO and HELO carry no code.

@@ -49,3 +49,28 @@ func TestCheckEnhanced(t *testing.T) {
 		g.Expect(rules(c.r)).To(Equal(c.want), "%q", c.r.Lines)
 	}
 }
+
+// RFC 6531 §3.7.4.1, §3.7.4.2: UTF-8 reply text is allowed only in a 251 or
+// 551 to RCPT after a MAIL that carried SMTPUTF8, and in the reply to a VRFY
+// or EXPN sent with SMTPUTF8.
+func TestUTF8TextAllowed(t *testing.T) {
+	g := NewWithT(t)
+	s := &Session{}
+	read := func(line string, r Reply) bool {
+		s.lastSent, s.verb = line, verbOf(line)
+		ok := s.utf8TextAllowed(r)
+		s.trackUTF8(r)
+		return ok
+	}
+	forwarded := reply(251, "2.1.5 User not local; will forward to <jörg@example.org>")
+	g.Expect(read("MAIL FROM:<a@example.org>", reply(250, "Ok"))).To(BeFalse())
+	g.Expect(read("RCPT TO:<j@example.org>", forwarded)).To(BeFalse(), "no SMTPUTF8 on MAIL")
+	g.Expect(read("MAIL FROM:<a@example.org> SMTPUTF8", reply(250, "Ok"))).To(BeFalse())
+	g.Expect(read("RCPT TO:<j@example.org>", forwarded)).To(BeTrue(), "MAIL carried SMTPUTF8")
+	g.Expect(read("RCPT TO:<j@example.org>", reply(250, "2.1.5 jörg ok"))).To(BeFalse(), "only 251 and 551")
+	g.Expect(read("RCPT TO:<j@example.org>", reply(251, "2.1.5 bad \xff octet"))).To(BeFalse(), "not UTF-8")
+	read("RSET", reply(250, "Ok"))
+	g.Expect(read("RCPT TO:<j@example.org>", forwarded)).To(BeFalse(), "RSET ended the transaction")
+	g.Expect(read("VRFY jörg SMTPUTF8", reply(250, "Jörg <jörg@example.org>"))).To(BeTrue())
+	g.Expect(read("VRFY jörg", reply(250, "Jörg <jörg@example.org>"))).To(BeFalse())
+}
