@@ -62,6 +62,35 @@ var smtpUTF8Reqs = []Requirement{
 		Keyword: "MUST NOT", Level: Must, Feature: "SMTPUTF8",
 		Also: []Cite{{6531, "3.7.4.1"}},
 	},
+	{
+		ID: "RFC6531-3.7.4.2-vrfy-without-param", Title: "VRFY or EXPN of a UTF-8 mailbox without the SMTPUTF8 parameter is answered 252 or 550 when the answer would need UTF-8.",
+		RFC: 6531, Sections: []string{"3.7.4.2"},
+		Quote:   `If the reply to a VRFY or EXPN command requires a UTF-8 string, but the SMTP client did not use the SMTPUTF8 parameter, then the SMTPUTF8-aware SMTP server MUST use either the reply-code 252 or 550.`,
+		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
+		Note: "A reply other than 252 or 550 that holds non-ASCII octets is one that needed UTF-8 and used another code. An ASCII 250 (an alias of an ASCII mailbox), 252 and 550 pass: whether a 550 carries X.6.8 cannot be told from a 550 for an unknown user. RFC6531-3.7.4.2-no-utf8-replies judges non-ASCII octets in any reply.",
+	},
+	{
+		ID: "RFC6531-3.7.4.2-utf8-reply-scope", Title: "The SMTPUTF8 parameter permits UTF-8 replies for its own VRFY, EXPN or transaction only: later replies without it are ASCII.",
+		RFC: 6531, Sections: []string{"3.7.4.2", "3.7.4.1"},
+		Quote: `Using the SMTPUTF8 parameter with a VRFY or EXPN command enables UTF-8 replies for that command only.` + QuoteSeparator +
+			`SMTPUTF8-aware SMTP servers MUST NOT include non-ASCII characters in replies except in the limited cases specifically permitted in this section.` + QuoteSeparator +
+			`If a given MAIL command does not include the SMTPUTF8 parameter, the SMTPUTF8-aware SMTP server MUST NOT return a 251 or 551 response containing a non-ASCII mailbox.`,
+		Keyword: "MUST NOT", Level: Must, Feature: "SMTPUTF8",
+	},
+	{
+		ID: "RFC6531-3.3-u-label-domain", Title: "With SMTPUTF8, a mailbox whose domain is a U-label is not refused as a syntax error.",
+		RFC: 6531, Sections: []string{"3.3"},
+		Quote:   `sub-domain =/ U-label ; extend the definition of sub-domain in RFC 5321, Section 4.1.2`,
+		Keyword: KeywordABNF, Level: Must, Feature: "SMTPUTF8",
+		Note: "Refusing the mailbox itself (550, 553: an unknown or unresolvable domain) is allowed; 500, 501 or 555 says the server's grammar has no U-labels.",
+	},
+	{
+		ID: "RFC6531-3.6-with-body-param", Title: "MAIL with both SMTPUTF8 and BODY=8BITMIME (or BODY=BINARYMIME where listed) is accepted.",
+		RFC: 6531, Sections: []string{"3.6"},
+		Quote:   `The SMTPUTF8 extension MAY be used as follows (assuming it is appropriate given the body content): - with the BODY=8BITMIME parameter [RFC6152], or - with the BODY=BINARYMIME parameter, if the SMTP server advertises BINARYMIME [RFC3030].`,
+		Keyword: "MAY", Level: May, Feature: "SMTPUTF8",
+		Note: "The MAY is the client's choice; a server that refuses the combination takes it away (WARN).",
+	},
 }
 
 func init() { register(smtpUTF8Reqs) }

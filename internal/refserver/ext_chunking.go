@@ -84,6 +84,12 @@ var (
 		"lists BINARYMIME in EHLO but not CHUNKING (while implementing BDAT)")
 	faultBinaryData = newFault("RFC3030-3-binarymime-data-503",
 		"accepts DATA (354) after MAIL ... BODY=BINARYMIME")
+	faultBinaryBody = newFault("RFC3030-3-binarymime-body-value",
+		"lists BINARYMIME but refuses MAIL ... BODY=BINARYMIME with 504 (parameter value not implemented)").
+		may("RFC3030-3-binarymime-data-503", "RFC3030-3-binarymime-binary-content", // their MAIL is refused: ERROR
+			"RFC6531-3.6-with-body-param") // it tries SMTPUTF8 with BODY=BINARYMIME
+	faultBinaryNUL = newFault("RFC3030-3-binarymime-binary-content",
+		"refuses (554 5.6.0, once the chunk is read) a BDAT chunk holding a NUL octet, even under BODY=BINARYMIME")
 	faultBinaryCTE = newFault("RFC3030-3-binary-cte-without-binarymime",
 		"refuses (554 5.6.1) a message whose header has Content-Transfer-Encoding: binary when MAIL did not declare BODY=BINARYMIME")
 )
@@ -96,6 +102,7 @@ var chunkingSpecs = []string{
 	"RFC3030-2-bdat-after-last-503", "RFC3030-2-failed-bdat-consumes-chunk", "RFC3030-2-pipelined-chunks-discarded",
 	"RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-bdat-syntax",
 	"RFC3030-3-binarymime-data-503", "RFC3030-3-binary-cte-without-binarymime", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC", "RFC3030-2-parser-arbitrary-octets",
+	"RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content",
 }
 
 func init() {
@@ -127,7 +134,11 @@ func init() {
 		if refusal := body(s, p); refusal != "" {
 			return refusal
 		}
-		extState[binaryState](s, extBinaryMIME).binary = strings.EqualFold(p.value, "BINARYMIME")
+		binary := strings.EqualFold(p.value, "BINARYMIME")
+		if binary && s.has(faultBinaryBody) {
+			return "504 5.5.4 BODY=BINARYMIME not implemented"
+		}
+		extState[binaryState](s, extBinaryMIME).binary = binary
 		return ""
 	}
 
@@ -223,6 +234,10 @@ func cmdBdat(s *session, arg string) error {
 			s.r.Discard(s.r.Buffered())
 		}
 		return err
+	}
+	if s.has(faultBinaryNUL) && bytes.IndexByte(chunk, 0) >= 0 {
+		s.resetTx()
+		return s.reply("554 5.6.0 NUL octets not accepted")
 	}
 	if s.has(faultBdatBoundary) {
 		if i := bytes.Index(chunk, []byte("\r\n.\r\n")); i >= 0 {

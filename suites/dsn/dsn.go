@@ -39,6 +39,21 @@ func sameCode(t *framework.T, sent string, plain, with framework.Reply, why stri
 	t.Checked()
 }
 
+// rcptAlone sends RCPT TO the configured mailbox with params (none when
+// empty) in a transaction of its own, on a connection of its own, closed
+// before the next opens (neither RSET nor QUIT, whose own requirements are
+// not the spec's): a comparison of its replies depends on nothing but the
+// parameters.
+func rcptAlone(t *framework.T, params string) (sent string, r framework.Reply) {
+	mbx := t.Mailbox()
+	s := t.Greeted()
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	r = s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
+	sent = s.LastSent()
+	s.Conn().Close()
+	return sent, r
+}
+
 var _ = ginkgo.Describe("DSN", func() {
 	// RFC 3461 §2(3): no parameters with the keyword.
 	framework.Table("DSN keyword", framework.KeywordAlone, framework.Row[framework.Keyword]{
@@ -84,22 +99,10 @@ var _ = ginkgo.Describe("DSN", func() {
 		ID: "RFC3461-5.1b-notify-orcpt-neutral", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT with valid NOTIFY and ORCPT as it answers RCPT without them", func(t *framework.T) {
 		mbx := t.Mailbox()
-		// Each RCPT in a transaction of its own, on a connection of its
-		// own, closed before the next opens (neither RSET nor QUIT, whose
-		// own requirements are not this spec's): the comparison depends on
-		// nothing but the parameters.
-		rcpt := func(params string) (sent string, r framework.Reply) {
-			s := t.Greeted()
-			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
-			r = s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
-			sent = s.LastSent()
-			s.Conn().Close()
-			return sent, r
-		}
-		_, plain := rcpt("")
+		_, plain := rcptAlone(t, "")
 		t.Policy(plain)
 		for _, params := range []string{"NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;" + xtext(mbx), "NOTIFY=NEVER", "ORCPT=rfc822;" + xtext(mbx)} {
-			sent, with := rcpt(params)
+			sent, with := rcptAlone(t, params)
 			sameCode(t, sent, plain, with, "RFC 3461 §5.1(b)")
 		}
 	})

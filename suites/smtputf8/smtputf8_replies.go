@@ -1,0 +1,107 @@
+package smtputf8
+
+import (
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// uLabelSender is a mailbox whose domain holds a U-label (RFC 6531 §3.3:
+// sub-domain =/ U-label): ümläut.example.org.
+const uLabelSender = "joe@\u00fcml\u00e4ut.example.org"
+
+// asciiReply judges a reply that no SMTPUTF8 parameter permitted to hold
+// UTF-8 (RFC 6531 §3.7.4.1, §3.7.4.2): any octet above 127 is a violation.
+func asciiReply(t *framework.T, s *framework.Session, r framework.Reply, why string) {
+	if i := nonASCII(r.Raw); i >= 0 {
+		t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+			Expected: "a reply in ASCII (" + why + ")", Detail: fmt.Sprintf("octet %d of the reply is above 127", i)})
+	}
+	t.Checked()
+}
+
+var _ = ginkgo.Describe("SMTPUTF8", func() {
+	// RFC 6531 §3.7.4.2: a VRFY or EXPN reply that needs UTF-8, to a
+	// command without the parameter, is 252 or 550.
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.7.4.2-vrfy-without-param", Commands: []string{"VRFY", "EXPN"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "answers VRFY and EXPN of a UTF-8 mailbox sent without SMTPUTF8 with 252, 550 or an ASCII reply", func(t *framework.T) {
+		s := t.Greeted()
+		addr := utf8Local + "@" + mailDomain(t)
+		for _, cmd := range []string{"VRFY " + utf8Local, "VRFY <" + addr + ">", "EXPN <" + addr + ">"} {
+			r := s.Cmd(cmd)
+			i := nonASCII(r.Raw)
+			if r.Code == 252 || r.Code == 550 || i < 0 {
+				t.Checked()
+				continue
+			}
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "252 or 550: the answer needs UTF-8 and the command did not carry the SMTPUTF8 parameter (RFC 6531 §3.7.4.2)",
+				Detail:   fmt.Sprintf("a %d reply holding a non-ASCII octet (octet %d)", r.Code, i)})
+		}
+	})
+
+	// RFC 6531 §3.7.4.2: the parameter enables UTF-8 replies for its own
+	// command only; §3.7.4.1: for a MAIL without it, no 251/551 holds a
+	// non-ASCII mailbox.
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.7.4.2-utf8-reply-scope", Commands: []string{"VRFY", "EXPN", "MAIL", "RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "answers in ASCII once the command or transaction that carried SMTPUTF8 is over", func(t *framework.T) {
+		s := t.Greeted()
+		addr := "<" + utf8Local + "@" + mailDomain(t) + ">"
+		for _, verb := range []string{"VRFY", "EXPN"} {
+			s.Cmd(verb + " " + addr + " SMTPUTF8") // its reply may hold UTF-8
+			asciiReply(t, s, s.Cmd(verb+" "+addr), "RFC 6531 §3.7.4.2: the SMTPUTF8 parameter of the previous "+verb+" enabled UTF-8 replies for that command only")
+		}
+		mail := "MAIL FROM:<" + t.Cfg.Sender + ">"
+		if r := s.Cmd(mail + " SMTPUTF8"); r.Code == 250 {
+			s.Cmd("RCPT TO:" + addr) // its reply may hold UTF-8
+			s.Setup("RSET", "250")
+		}
+		r := s.Cmd(mail)
+		asciiReply(t, s, r, "RFC 6531 §3.7.4.2")
+		if r.Code == 250 {
+			asciiReply(t, s, s.Cmd("RCPT TO:"+addr), "RFC 6531 §3.7.4.1: this MAIL did not carry the SMTPUTF8 parameter, the previous transaction's did")
+		}
+	})
+
+	// RFC 6531 §3.3: sub-domain =/ U-label.
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.3-u-label-domain", Commands: []string{"MAIL"},
+	}, "takes MAIL FROM a mailbox whose domain is a U-label, with SMTPUTF8, without a syntax error", func(t *framework.T) {
+		s := t.Greeted()
+		mail := "MAIL FROM:<" + t.Cfg.Sender + "> SMTPUTF8"
+		s.Setup(mail, "250") // the parameter itself is taken
+		s.Setup("RSET", "250")
+		r := s.Cmd("MAIL FROM:<" + uLabelSender + "> SMTPUTF8")
+		t.Expect(s, r, framework.Expectation{Pass: "250 550 553", Warn: "551 552 554",
+			Why: "RFC 6531 §3.3: sub-domain =/ U-label, so the domain is in the grammar; a refusal of the mailbox (550, 553) is allowed, a syntax error (500, 501) or 555 is not"})
+	})
+
+	// RFC 6531 §3.6: SMTPUTF8 with BODY=8BITMIME, or BODY=BINARYMIME when
+	// BINARYMIME is listed.
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.6-with-body-param", Commands: []string{"MAIL"},
+	}, "answers MAIL ... SMTPUTF8 BODY=8BITMIME (and BODY=BINARYMIME where listed) with 250", func(t *framework.T) {
+		s := t.Greeted()
+		mail := "MAIL FROM:<" + t.Cfg.Sender + ">"
+		bodies := []string{"BODY=8BITMIME"}
+		if s.Has("BINARYMIME") {
+			bodies = append(bodies, "BODY=BINARYMIME")
+		}
+		s.Setup(mail+" SMTPUTF8", "250")
+		s.Setup("RSET", "250")
+		for _, body := range bodies {
+			s.Setup(mail+" "+body, "250") // the BODY value alone is taken
+			s.Setup("RSET", "250")
+			r := s.Cmd(mail + " SMTPUTF8 " + body)
+			t.Expect(s, r, framework.Expectation{Pass: "250",
+				Why: "RFC 6531 §3.6: the SMTPUTF8 extension MAY be used with BODY=8BITMIME, or BODY=BINARYMIME where BINARYMIME is advertised (each parameter alone got 250)"})
+			if r.Code == 250 {
+				s.Setup("RSET", "250")
+			}
+		}
+	})
+})
