@@ -122,6 +122,14 @@ var chunking = []Requirement{
 		Keyword: KeywordDefined, Level: Defined, Feature: "BINARYMIME",
 		Note: "\"agrees to preserve\": no keyword. A server that took MAIL ... BODY=BINARYMIME and then refuses the binary octets of its chunks does not keep that agreement (WARN). Whether the octets are delivered intact (RFC3030-3-binarymime-preserves-octets, MUST) needs the delivered copy (SINK).",
 	},
+	{
+		ID: "RFC3030-2-bdat-any-body", Title: "BDAT carries a message declared BODY=7BIT or BODY=8BITMIME, not only a binary one.",
+		RFC: 3030, Sections: []string{"2"},
+		Quote:   `This extension can be used for any message, whether 7-bit, 8BITMIME or BINARYMIME.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "CHUNKING",
+		Also: []Cite{{6152, "3"}},
+		Note: "A statement without a keyword: a server that refuses the chunks of a 7BIT or 8BITMIME message gets a WARN. NOT APPLICABLE when 8BITMIME (whose parameter BODY is) is not listed.",
+	},
 }
 
 func init() { register(chunking) }

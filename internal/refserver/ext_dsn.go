@@ -42,7 +42,7 @@ var (
 		"takes any RET value, treating unknown ones as FULL")
 	faultDSNOrcpt = newFault("RFC3461-5.1b-notify-orcpt-neutral",
 		"refuses every ORCPT parameter with 555: it implements NOTIFY only").
-		may("RFC3461-5.4-parameter-sizes", "RFC3461-5.1b-bad-notify-orcpt-501")
+		may("RFC3461-5.4-parameter-sizes", "RFC3461-5.1b-bad-notify-orcpt-501", "RFC3461-4.2-orcpt-address-unconstrained")
 	faultDSNNever = newFault("RFC3461-5.1b-bad-notify-orcpt-501",
 		"takes NEVER combined with other NOTIFY keywords (NOTIFY=NEVER,SUCCESS)")
 	faultDSNNotifyCase = newFault("RFC3461-4.1-notify-case-insensitive",

@@ -32,6 +32,19 @@ func init() {
 	})
 }
 
+func init() {
+	// Faults of other hooks that change the new SMTPUTF8 specs with cause:
+	// a 250 quoting a UTF-8 mailbox to VRFY without the parameter; refusals
+	// quoting the UTF-8 address; no 8BITMIME for the BODY parameter; a
+	// UTF-8 reverse-path taken without the parameter.
+	faultVrfyFalse250.may("RFC6531-3.7.4.2-vrfy-without-param", "RFC6531-3.7.4.2-utf8-reply-scope")
+	faultUTF8Echo.may("RFC6531-3.7.4.2-utf8-reply-scope")
+	faultUTF8Without8Bit.may("RFC6531-3.6-with-body-param")
+	fault8BitMIMEMissing.may("RFC6531-3.6-with-body-param", "RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content", "RFC3030-2-bdat-any-body")
+	faultEightBitEnvelope.may("RFC6531-3.5-ascii-only-codes")
+	faultUTF8NoParam.may("RFC6531-3.5-ascii-only-codes")
+}
+
 // utf8State is the SMTPUTF8 state of a session.
 type utf8State struct {
 	// on: the open transaction's MAIL carried the SMTPUTF8 parameter.
@@ -66,6 +79,8 @@ var (
 		"takes UTF-8 local parts under SMTPUTF8 but refuses a U-label domain with 501")
 	faultUTF8Body = newFault("RFC6531-3.6-with-body-param",
 		"refuses a BODY parameter that follows SMTPUTF8 on the same MAIL with 555")
+	faultUTF8MailCode = newFault("RFC6531-3.5-ascii-only-codes",
+		"refuses a non-ASCII reverse-path lacking the SMTPUTF8 parameter with 553 5.1.7, the code of a bad address, not 550 5.6.7")
 	faultUTF8Ehlo = newFault("RFC6531-3.7.1-ehlo-ascii-names",
 		"names itself in the EHLO reply with a U-label (UTF-8) domain when it offers SMTPUTF8").
 		may("RFC5321-4.1.1.1-ehlo-first-line", "RFC5321-4.2-textstring-charset") // they read the same first line
@@ -128,6 +143,9 @@ func (s *session) utf8Envelope(mailbox string, rcpt bool) string {
 		return ""
 	}
 	code, text := "550 5.6.7", "Non-ASCII sender address needs SMTPUTF8"
+	if s.has(faultUTF8MailCode) {
+		code = "553 5.1.7"
+	}
 	if rcpt {
 		code, text = "553 5.6.7", "Non-ASCII recipient address needs SMTPUTF8"
 	}

@@ -53,3 +53,33 @@ var _ = ginkgo.Describe("BINARYMIME", func() {
 		t.Expect(s, bdat(s, msg[half:], true), want)
 	})
 })
+
+// eightBitMessage returns a MIME message for requirement id with 8-bit
+// text, as BDAT sends it.
+func eightBitMessage(id string) string {
+	h := strings.TrimSuffix(scenarios.Headers(framework.Envelope(), id), "\r\n")
+	h += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+	return h + "Gr\xc3\xbc\xc3\x9fe aus K\xc3\xb6ln, sent in a BDAT chunk: \xc3\xa9t\xc3\xa9, \xe2\x82\xac 5.\r\n"
+}
+
+var _ = ginkgo.Describe("CHUNKING", func() {
+	// RFC 3030 §2: CHUNKING can be used for any message, whether 7-bit,
+	// 8BITMIME or BINARYMIME.
+	framework.It(framework.Requirement{
+		ID: "RFC3030-2-bdat-any-body", Commands: []string{"MAIL", "BDAT"}, Needs: mbxOnly,
+	}, "takes through BDAT a message declared BODY=7BIT and one declared BODY=8BITMIME", func(t *framework.T) {
+		mbx := t.Mailbox()
+		s := t.Greeted()
+		if !s.Has("8BITMIME") {
+			t.NotApplicable("8BITMIME, whose MAIL parameter BODY declares 7BIT or 8BITMIME, is not advertised in the EHLO reply")
+		}
+		type body struct{ param, msg string }
+		for _, b := range []body{{"BODY=7BIT", message(t.Req.ID)}, {"BODY=8BITMIME", eightBitMessage(t.Req.ID)}} {
+			s.Setup("MAIL FROM:<"+t.Cfg.Sender+"> "+b.param, "250")
+			s.Setup("RCPT TO:<"+mbx+">", "250 251")
+			t.Expect(s, bdat(s, b.msg, true), framework.Expectation{Pass: "250",
+				Why: "RFC 3030 §2: CHUNKING can be used for any message, whether 7-bit, 8BITMIME or BINARYMIME (the MAIL with " + b.param + " was accepted)"})
+			s.Setup("RSET", "250") // RFC 3030 §2: after a failed BDAT the state is indeterminate
+		}
+	})
+})

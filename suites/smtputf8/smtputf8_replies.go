@@ -2,6 +2,7 @@ package smtputf8
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -103,5 +104,37 @@ var _ = ginkgo.Describe("SMTPUTF8", func() {
 				s.Setup("RSET", "250")
 			}
 		}
+	})
+})
+
+// x67 matches the enhanced status code X.6.7 at the start of a reply line
+// (RFC 6531 §3.5, RFC 5248).
+var x67 = regexp.MustCompile(`^[245]\.6\.7( |$)`)
+
+var _ = ginkgo.Describe("SMTPUTF8", func() {
+	// RFC 6531 §3.5: a MAIL refused for want of an ASCII address gets 550,
+	// with X.6.7 under enhanced status codes.
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.5-ascii-only-codes", Commands: []string{"MAIL"},
+	}, "refuses MAIL with a UTF-8 reverse-path and no SMTPUTF8 parameter with 550 (5.6.7 with ENHANCEDSTATUSCODES)", func(t *framework.T) {
+		s := t.Greeted()
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s.Setup("RSET", "250")
+		r := s.Cmd("MAIL FROM:<" + utf8Sender + ">")
+		t.Policy(r)
+		esc := s.Has("ENHANCEDSTATUSCODES")
+		switch {
+		case r.Code == 250:
+			t.NotApplicable("the server took the UTF-8 reverse-path without the SMTPUTF8 parameter (RFC6531-3.4-utf8-without-param judges that): %s", r)
+		case r.Code != 550:
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "550 (RFC 6531 §3.5: a MAIL rejected because it requires an ASCII address gets 550)",
+				Detail:   fmt.Sprintf("the reverse-path that needs SMTPUTF8 was refused with %d", r.Code)})
+		case esc && (len(r.Lines) == 0 || !x67.MatchString(r.Lines[0])):
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "550 5.6.7 (RFC 6531 §3.5: with enhanced status codes, X.6.7, non-ASCII addresses not permitted)",
+				Detail:   "the 550 does not carry the enhanced status code 5.6.7"})
+		}
+		t.Checked()
 	})
 })
