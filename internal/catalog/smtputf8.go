@@ -100,6 +100,14 @@ var smtpUTF8Reqs = []Requirement{
 		Also: []Cite{{6531, "3.4"}},
 		Note: "\"is returned\", \"is used\": no keyword, so another code is a WARN. Only MAIL is tried: a RCPT refusal of a UTF-8 recipient cannot be told from one for an unknown user (\"rejected for other reasons\"), and the 554 X.6.9 after the data needs a recipient that refuses UTF-8 headers (CFG). A MAIL taken without the parameter is RFC6531-3.4-utf8-without-param's to judge.",
 	},
+	{
+		ID: "RFC6531-3.2-relaying-unchanged", Title: "A server that refuses to relay to a foreign domain refuses a UTF-8 recipient in that domain too.",
+		RFC: 6531, Sections: []string{"3.2"},
+		Quote:   `The presence of the SMTPUTF8 extension does not change the server-relaying behaviors described in RFC 5321.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "SMTPUTF8",
+		Also: []Cite{{5321, "7.9"}},
+		Note: "A statement without a keyword (WARN): a UTF-8 local part in a domain the server refuses to relay to is accepted when its relay check does not see it. NOT APPLICABLE when the server takes the ASCII foreign recipient from this client.",
+	},
 }
 
 func init() { register(smtpUTF8Reqs) }

@@ -36,13 +36,14 @@ func init() {
 	// Faults of other hooks that change the new SMTPUTF8 specs with cause:
 	// a 250 quoting a UTF-8 mailbox to VRFY without the parameter; refusals
 	// quoting the UTF-8 address; no 8BITMIME for the BODY parameter; a
-	// UTF-8 reverse-path taken without the parameter.
+	// UTF-8 reverse-path taken without the parameter; an open relay.
 	faultVrfyFalse250.may("RFC6531-3.7.4.2-vrfy-without-param", "RFC6531-3.7.4.2-utf8-reply-scope")
 	faultUTF8Echo.may("RFC6531-3.7.4.2-utf8-reply-scope")
 	faultUTF8Without8Bit.may("RFC6531-3.6-with-body-param")
 	fault8BitMIMEMissing.may("RFC6531-3.6-with-body-param", "RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content", "RFC3030-2-bdat-any-body")
 	faultEightBitEnvelope.may("RFC6531-3.5-ascii-only-codes")
 	faultUTF8NoParam.may("RFC6531-3.5-ascii-only-codes")
+	faultOpenRelay.may("RFC6531-3.2-relaying-unchanged") // no relay filter left to compare with: NOT APPLICABLE
 }
 
 // utf8State is the SMTPUTF8 state of a session.
@@ -81,6 +82,8 @@ var (
 		"refuses a BODY parameter that follows SMTPUTF8 on the same MAIL with 555")
 	faultUTF8MailCode = newFault("RFC6531-3.5-ascii-only-codes",
 		"refuses a non-ASCII reverse-path lacking the SMTPUTF8 parameter with 553 5.1.7, the code of a bad address, not 550 5.6.7")
+	faultUTF8Relay = newFault("RFC6531-3.2-relaying-unchanged",
+		"skips its relay check for a UTF-8 recipient of a transaction under SMTPUTF8: it takes a non-ASCII mailbox in a domain it does not serve (250)")
 	faultUTF8Ehlo = newFault("RFC6531-3.7.1-ehlo-ascii-names",
 		"names itself in the EHLO reply with a U-label (UTF-8) domain when it offers SMTPUTF8").
 		may("RFC5321-4.1.1.1-ehlo-first-line", "RFC5321-4.2-textstring-charset") // they read the same first line
@@ -140,6 +143,10 @@ func (s *session) utf8Envelope(mailbox string, rcpt bool) string {
 		return "501 5.1.7 Invalid domain name"
 	}
 	if extState[utf8State](s, extSMTPUTF8).on || (!rcpt && s.has(faultUTF8NoParam)) {
+		if i := strings.LastIndexByte(mailbox, '@'); rcpt && i >= 0 && s.has(faultUTF8Relay) && s.cfg.lookup(mailbox[:i], mailbox[i+1:]) == mailboxForeign {
+			s.rcpts = append(s.rcpts, mailbox)
+			return "250 2.1.5 Recipient ok"
+		}
 		return ""
 	}
 	code, text := "550 5.6.7", "Non-ASCII sender address needs SMTPUTF8"

@@ -3,6 +3,7 @@ package smtputf8
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -134,6 +135,32 @@ var _ = ginkgo.Describe("SMTPUTF8", func() {
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "550 5.6.7 (RFC 6531 §3.5: with enhanced status codes, X.6.7, non-ASCII addresses not permitted)",
 				Detail:   "the 550 does not carry the enhanced status code 5.6.7"})
+		}
+		t.Checked()
+	})
+})
+
+var _ = ginkgo.Describe("SMTPUTF8", func() {
+	// RFC 6531 §3.2: SMTPUTF8 does not change relaying (RFC 5321 §7.9).
+	// Nothing is sent after the probes (never DATA after a relay probe).
+	framework.It(framework.Requirement{
+		ID: "RFC6531-3.2-relaying-unchanged", Commands: []string{"MAIL", "RCPT"},
+	}, "refuses a UTF-8 recipient in a foreign domain when it refuses the ASCII one", func(t *framework.T) {
+		s := t.Greeted()
+		foreign := t.Cfg.ForeignRecipient
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+"> SMTPUTF8", "250")
+		r := s.Cmd("RCPT TO:<" + foreign + ">")
+		if r.Class() == 2 {
+			t.NotApplicable("the server accepts <%s> from this client (%d), so there is no relay filter to compare with; RFC5321-3.6.2-relay-denied-550 reports it", foreign, r.Code)
+		}
+		t.Policy(r)
+		utf8Foreign := "r\u00e9lay-probe-\u00fcn\u00ef" + foreign[strings.LastIndexByte(foreign, '@'):]
+		r = s.Cmd("RCPT TO:<" + utf8Foreign + ">")
+		t.Policy(r)
+		if r.Class() == 2 {
+			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+				Expected: "a refusal, as for <" + foreign + "> (RFC 6531 §3.2: SMTPUTF8 does not change the relaying behaviour of RFC 5321, §7.9)",
+				Detail:   "the server refuses to relay to the ASCII mailbox in the foreign domain, but takes a UTF-8 one in the same domain"})
 		}
 		t.Checked()
 	})
