@@ -58,7 +58,8 @@ type binaryState struct {
 var (
 	faultBdatChunk250 = newFault("RFC3030-2-bdat-chunk-250",
 		"counts a chunk that is not the last one octet short: the last octet of each such chunk is read as the start of the next command").
-		may("RFC3030-2-bdat-zero-last", "RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-data-still-supported")
+		may("RFC3030-2-bdat-zero-last", "RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-data-still-supported",
+			"RFC3030-3-binarymime-binary-content") // its first chunk is not the last one either
 	faultBdatZeroLast = newFault("RFC3030-2-bdat-zero-last",
 		"refuses BDAT 0 LAST with 501 (a chunk size of zero)")
 	faultBdatAfterLast = newFault("RFC3030-2-bdat-after-last-503",

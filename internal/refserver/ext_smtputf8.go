@@ -39,7 +39,7 @@ func init() {
 	// UTF-8 reverse-path taken without the parameter; an open relay.
 	faultVrfyFalse250.may("RFC6531-3.7.4.2-vrfy-without-param", "RFC6531-3.7.4.2-utf8-reply-scope")
 	faultUTF8Echo.may("RFC6531-3.7.4.2-utf8-reply-scope")
-	faultUTF8Without8Bit.may("RFC6531-3.6-with-body-param")
+	faultUTF8Without8Bit.may("RFC6531-3.6-with-body-param", "RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content", "RFC3030-2-bdat-any-body")
 	fault8BitMIMEMissing.may("RFC6531-3.6-with-body-param", "RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content", "RFC3030-2-bdat-any-body")
 	faultEightBitEnvelope.may("RFC6531-3.5-ascii-only-codes")
 	faultUTF8NoParam.may("RFC6531-3.5-ascii-only-codes")
