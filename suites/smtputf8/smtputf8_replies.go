@@ -53,19 +53,34 @@ var _ = ginkgo.Describe("SMTPUTF8", func() {
 	}, "answers in ASCII once the command or transaction that carried SMTPUTF8 is over", func(t *framework.T) {
 		s := t.Greeted()
 		addr := "<" + utf8Local + "@" + mailDomain(t) + ">"
+		// Each probe is sent first without the parameter: a server that
+		// answers it with UTF-8 before any parameter was sent breaks
+		// RFC6531-3.7.4.2-no-utf8-replies, and the scope of a permission
+		// cannot be told from its replies.
+		before := func(cmd string) {
+			if r := s.Cmd(cmd); nonASCII(r.Raw) >= 0 {
+				t.NotApplicable("the server answers %q with non-ASCII octets before any SMTPUTF8 parameter was sent (RFC6531-3.7.4.2-no-utf8-replies judges that): %s", cmd, r)
+			}
+		}
 		for _, verb := range []string{"VRFY", "EXPN"} {
+			before(verb + " " + addr)
 			s.Cmd(verb + " " + addr + " SMTPUTF8") // its reply may hold UTF-8
 			asciiReply(t, s, s.Cmd(verb+" "+addr), "RFC 6531 §3.7.4.2: the SMTPUTF8 parameter of the previous "+verb+" enabled UTF-8 replies for that command only")
 		}
 		mail := "MAIL FROM:<" + t.Cfg.Sender + ">"
+		rcpt := "RCPT TO:" + addr
+		if r := s.Cmd(mail); r.Code == 250 {
+			before(rcpt)
+			s.Setup("RSET", "250")
+		}
 		if r := s.Cmd(mail + " SMTPUTF8"); r.Code == 250 {
-			s.Cmd("RCPT TO:" + addr) // its reply may hold UTF-8
+			s.Cmd(rcpt) // its reply may hold UTF-8
 			s.Setup("RSET", "250")
 		}
 		r := s.Cmd(mail)
 		asciiReply(t, s, r, "RFC 6531 §3.7.4.2")
 		if r.Code == 250 {
-			asciiReply(t, s, s.Cmd("RCPT TO:"+addr), "RFC 6531 §3.7.4.1: this MAIL did not carry the SMTPUTF8 parameter, the previous transaction's did")
+			asciiReply(t, s, s.Cmd(rcpt), "RFC 6531 §3.7.4.1: this MAIL did not carry the SMTPUTF8 parameter, the previous transaction's did")
 		}
 	})
 
