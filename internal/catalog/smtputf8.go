@@ -67,7 +67,7 @@ var smtpUTF8Reqs = []Requirement{
 		RFC: 6531, Sections: []string{"3.7.4.2"},
 		Quote:   `If the reply to a VRFY or EXPN command requires a UTF-8 string, but the SMTP client did not use the SMTPUTF8 parameter, then the SMTPUTF8-aware SMTP server MUST use either the reply-code 252 or 550.`,
 		Keyword: "MUST", Level: Must, Feature: "SMTPUTF8",
-		Note: "A reply other than 252 or 550 that holds non-ASCII octets is one that needed UTF-8 and used another code. An ASCII 250 (an alias of an ASCII mailbox), 252 and 550 pass: whether a 550 carries X.6.8 cannot be told from a 550 for an unknown user. RFC6531-3.7.4.2-no-utf8-replies judges non-ASCII octets in any reply.",
+		Note: "A positive reply (250, 251) that holds non-ASCII octets shows the UTF-8 mailbox: the answer needed UTF-8 and used another code than 252 or 550. An ASCII 250 (an alias of an ASCII mailbox) passes; an error reply that merely echoes the argument is RFC6531-3.7.4.2-no-utf8-replies' to judge, as are non-ASCII octets in any reply. Whether a 550 carries X.6.8 cannot be told from a 550 for an unknown user.",
 	},
 	{
 		ID: "RFC6531-3.7.4.2-utf8-reply-scope", Title: "The SMTPUTF8 parameter permits UTF-8 replies for its own VRFY, EXPN or transaction only: later replies without it are ASCII.",
