@@ -92,13 +92,14 @@ var smtpUTF8Reqs = []Requirement{
 		Note: "The MAY is the client's choice; a server that refuses the combination takes it away (WARN).",
 	},
 	{
-		ID: "RFC6531-3.5-ascii-only-codes", Title: "A MAIL refused because its reverse-path is not ASCII (no SMTPUTF8 parameter) gets 550, with X.6.7 when enhanced status codes are on.",
+		ID: "RFC6531-3.5-ascii-only-codes", Title: "A MAIL refused because its reverse-path is not ASCII (no SMTPUTF8 parameter) gets 550, such a RCPT 553, with X.6.7 when enhanced status codes are on.",
 		RFC: 6531, Sections: []string{"3.5"},
-		Quote: `When messages are rejected because the MAIL command requires an ASCII address, the reply-code 550 is returned with the meaning "mailbox unavailable".` + QuoteSeparator +
+		Quote: `When messages are rejected because the RCPT command requires an ASCII address, the reply-code 553 is returned with the meaning "mailbox name not allowed".` + QuoteSeparator +
+			`When messages are rejected because the MAIL command requires an ASCII address, the reply-code 550 is returned with the meaning "mailbox unavailable".` + QuoteSeparator +
 			`When the SMTPUTF8-aware SMTP server supports enhanced mail system status codes [RFC3463], reply-code "X.6.7" [RFC5248] (see Section 4) is used, meaning "Non-ASCII addresses not permitted for that sender/recipient".`,
 		Keyword: KeywordDefined, Level: Defined, Feature: "SMTPUTF8",
 		Also: []Cite{{6531, "3.4"}},
-		Note: "\"is returned\", \"is used\": no keyword, so another code is a WARN. Only MAIL is tried: a RCPT refusal of a UTF-8 recipient cannot be told from one for an unknown user (\"rejected for other reasons\"), and the 554 X.6.9 after the data needs a recipient that refuses UTF-8 headers (CFG). A MAIL taken without the parameter is RFC6531-3.4-utf8-without-param's to judge.",
+		Note: "\"is returned\", \"is used\": no keyword, so another code is a WARN. A RCPT refusal of a UTF-8 recipient is judged only when it says why: a 553, or an X.6.7 code; any other refusal (550 5.1.1) may be \"for other reasons\". The 554 X.6.9 after the data needs a recipient that refuses UTF-8 headers (CFG). A MAIL taken without the parameter is RFC6531-3.4-utf8-without-param's to judge; NOT APPLICABLE when neither command was refused for want of the parameter.",
 	},
 	{
 		ID: "RFC6531-3.2-relaying-unchanged", Title: "A server that refuses to relay to a foreign domain refuses a UTF-8 recipient in that domain too.",

@@ -84,6 +84,8 @@ var (
 		"refuses a non-ASCII reverse-path lacking the SMTPUTF8 parameter with 553 5.1.7, the code of a bad address, not 550 5.6.7")
 	faultUTF8Relay = newFault("RFC6531-3.2-relaying-unchanged",
 		"skips its relay check for a UTF-8 recipient of a transaction under SMTPUTF8: it takes a non-ASCII mailbox in a domain it does not serve (250)")
+	faultUTF8RcptCode = newVariantFault("RFC6531-3.5-ascii-only-codes", "rcpt-550",
+		"refuses a non-ASCII forward-path lacking the SMTPUTF8 parameter with 550 5.6.7, the MAIL code, not 553 5.6.7")
 	faultUTF8Ehlo = newFault("RFC6531-3.7.1-ehlo-ascii-names",
 		"names itself in the EHLO reply with a U-label (UTF-8) domain when it offers SMTPUTF8").
 		may("RFC5321-4.1.1.1-ehlo-first-line", "RFC5321-4.2-textstring-charset") // they read the same first line
@@ -155,6 +157,9 @@ func (s *session) utf8Envelope(mailbox string, rcpt bool) string {
 	}
 	if rcpt {
 		code, text = "553 5.6.7", "Non-ASCII recipient address needs SMTPUTF8"
+		if s.has(faultUTF8RcptCode) {
+			code = "550 5.6.7"
+		}
 	}
 	if s.has(faultUTF8Echo) {
 		return code + " <" + mailbox + ">: " + text

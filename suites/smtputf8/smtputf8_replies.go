@@ -133,31 +133,64 @@ var x67 = regexp.MustCompile(`^[245]\.6\.7( |$)`)
 
 var _ = ginkgo.Describe("SMTPUTF8", func() {
 	// RFC 6531 §3.5: a MAIL refused for want of an ASCII address gets 550,
-	// with X.6.7 under enhanced status codes.
+	// a RCPT 553, with X.6.7 under enhanced status codes.
 	framework.It(framework.Requirement{
-		ID: "RFC6531-3.5-ascii-only-codes", Commands: []string{"MAIL"},
-	}, "refuses MAIL with a UTF-8 reverse-path and no SMTPUTF8 parameter with 550 (5.6.7 with ENHANCEDSTATUSCODES)", func(t *framework.T) {
+		ID: "RFC6531-3.5-ascii-only-codes", Commands: []string{"MAIL", "RCPT"},
+	}, "refuses a UTF-8 reverse-path without the SMTPUTF8 parameter with 550, a UTF-8 forward-path with 553 (X.6.7 with ENHANCEDSTATUSCODES)", func(t *framework.T) {
 		s := t.Greeted()
-		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		esc := s.Has("ENHANCEDSTATUSCODES")
+		judged := false
+		mail := "MAIL FROM:<" + t.Cfg.Sender + ">"
+		s.Setup(mail, "250")
 		s.Setup("RSET", "250")
 		r := s.Cmd("MAIL FROM:<" + utf8Sender + ">")
 		t.Policy(r)
-		esc := s.Has("ENHANCEDSTATUSCODES")
 		switch {
 		case r.Code == 250:
-			t.NotApplicable("the server took the UTF-8 reverse-path without the SMTPUTF8 parameter (RFC6531-3.4-utf8-without-param judges that): %s", r)
+			// Taken without the parameter: RFC6531-3.4-utf8-without-param
+			// judges that; nothing to say about the code here.
+			s.Setup("RSET", "250")
 		case r.Code != 550:
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "550 (RFC 6531 §3.5: a MAIL rejected because it requires an ASCII address gets 550)",
 				Detail:   fmt.Sprintf("the reverse-path that needs SMTPUTF8 was refused with %d", r.Code)})
-		case esc && (len(r.Lines) == 0 || !x67.MatchString(r.Lines[0])):
+		case esc && !hasX67(r):
 			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
 				Expected: "550 5.6.7 (RFC 6531 §3.5: with enhanced status codes, X.6.7, non-ASCII addresses not permitted)",
 				Detail:   "the 550 does not carry the enhanced status code 5.6.7"})
 		}
+		judged = r.Code != 250
+		if t.Cfg.Mailbox != "" {
+			s.Setup(mail, "250")
+			r = s.Cmd("RCPT TO:<" + utf8Local + "@" + mailDomain(t) + ">")
+			t.Policy(r)
+			switch {
+			case r.Class() != 5:
+			case hasX67(r) && r.Code != 553:
+				judged = true
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+					Expected: "553 (RFC 6531 §3.5: a RCPT rejected because it requires an ASCII address gets 553)",
+					Detail:   fmt.Sprintf("the reply says X.6.7 (non-ASCII address not permitted) with %d", r.Code)})
+			case r.Code == 553 && esc && !hasX67(r):
+				judged = true
+				t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+					Expected: "553 5.6.7 (RFC 6531 §3.5: with enhanced status codes, X.6.7)",
+					Detail:   "the 553 to a UTF-8 recipient without SMTPUTF8 does not carry the enhanced status code 5.6.7"})
+			case r.Code == 553:
+				judged = true
+			}
+			// Any other refusal (550 5.1.1 ...) may be for another reason,
+			// which §3.5 leaves to RFC 5321.
+		}
+		if !judged {
+			t.NotApplicable("the server refused neither the UTF-8 reverse-path nor the UTF-8 recipient for want of the SMTPUTF8 parameter (RFC6531-3.4-utf8-without-param judges the first): %s", r)
+		}
 		t.Checked()
 	})
 })
+
+// hasX67 reports whether reply r opens with the enhanced status code X.6.7.
+func hasX67(r framework.Reply) bool { return len(r.Lines) > 0 && x67.MatchString(r.Lines[0]) }
 
 var _ = ginkgo.Describe("SMTPUTF8", func() {
 	// RFC 6531 §3.2: SMTPUTF8 does not change relaying (RFC 5321 §7.9).
