@@ -108,6 +108,28 @@ var chunking = []Requirement{
 		Quote:   `If a failure occurs after a BDAT command is received, the receiver-SMTP MUST accept and discard the associated message data before sending the appropriate 5XX or 4XX code.`,
 		Keyword: "MUST", Level: Must, Feature: "CHUNKING",
 	},
+	{
+		ID: "RFC3030-3-binarymime-body-value", Title: "A server listing BINARYMIME accepts MAIL with BODY=BINARYMIME.",
+		RFC: 3030, Sections: []string{"3"},
+		Quote:   `body-value ::= "7BIT" / "8BITMIME" / "BINARYMIME"`,
+		Keyword: KeywordABNF, Level: Must, Feature: "BINARYMIME",
+		Note: "BINARYMIME is a value of the BODY parameter of the extended MAIL of a server that lists the keyword: refusing it as a syntax error (501), an unknown parameter (555) or an unimplemented one (504) is a FAIL.",
+	},
+	{
+		ID: "RFC3030-3-binarymime-binary-content", Title: "Under BODY=BINARYMIME, a BDAT message holding NUL, lone CR and LF and octets above 127 is accepted.",
+		RFC: 3030, Sections: []string{"3"},
+		Quote:   `When the receiver-SMTP accepts a MAIL command with the BINARYMIME body-value, it agrees to preserve all bits in each octet passed using the BDAT command.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "BINARYMIME",
+		Note: "\"agrees to preserve\": no keyword. A server that took MAIL ... BODY=BINARYMIME and then refuses the binary octets of its chunks does not keep that agreement (WARN). Whether the octets are delivered intact (RFC3030-3-binarymime-preserves-octets, MUST) needs the delivered copy (SINK).",
+	},
+	{
+		ID: "RFC3030-2-bdat-any-body", Title: "BDAT carries a message declared BODY=7BIT or BODY=8BITMIME, not only a binary one.",
+		RFC: 3030, Sections: []string{"2"},
+		Quote:   `This extension can be used for any message, whether 7-bit, 8BITMIME or BINARYMIME.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "CHUNKING",
+		Also: []Cite{{6152, "3"}},
+		Note: "A statement without a keyword: a server that refuses the chunks of a 7BIT or 8BITMIME message gets a WARN. NOT APPLICABLE when 8BITMIME (whose parameter BODY is) is not listed.",
+	},
 }
 
 func init() { register(chunking) }

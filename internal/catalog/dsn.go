@@ -64,6 +64,24 @@ var dsnReqs = []Requirement{
 			`A conforming MTA MUST be able to accept SMTP command-lines which are at least 1036 characters long (530 characters for the ORCPT and NOTIFY parameters of the RCPT command, in addition to the 512 characters required by [1]).`,
 		Keyword: "MUST", Level: Must, Feature: "DSN",
 	},
+	{
+		ID: "RFC3461-4.1-param-placement", Title: "NOTIFY and ORCPT are RCPT parameters and RET and ENVID MAIL parameters: each on the other command is refused.",
+		RFC: 3461, Sections: []string{"4.1", "4.2", "4.3", "4.4"},
+		Quote: `A RCPT command issued by a client may contain the optional esmtp-keyword "NOTIFY"` + QuoteSeparator +
+			`The ORCPT esmtp-keyword of the RCPT command is used to specify an "original" recipient address` + QuoteSeparator +
+			`The RET esmtp-keyword on the extended MAIL command specifies whether or not the message should be included in any failed DSN issued for this message transmission.` + QuoteSeparator +
+			`The ENVID esmtp-keyword of the SMTP MAIL command is used to specify an "envelope identifier"`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "DSN",
+		Also: []Cite{{5321, "4.1.1.11"}},
+		Note: "Each section defines its parameter for one command, without a keyword; RFC 5321 §4.1.1.11 answers a parameter a command does not recognise with 555. Any refusal passes (555 is the code); a server that takes NOTIFY or ORCPT on MAIL, or RET or ENVID on RCPT, gets a WARN.",
+	},
+	{
+		ID: "RFC3461-4.2-orcpt-address-unconstrained", Title: "An ORCPT address need not follow the syntax of its addr-type: RCPT with ORCPT=rfc822;<not an address> gets the reply it gets without it.",
+		RFC: 3461, Sections: []string{"4.2", "5.1"},
+		Quote: `However, the address associated with the ORCPT keyword is NOT constrained to conform to the syntax rules for that "addr-type".` + QuoteSeparator +
+			`If an SMTP client issues a RCPT command containing any valid NOTIFY and/or ORCPT parameters, a conforming SMTP server MUST return the same response as it would to the same RCPT command without those NOTIFY and/or ORCPT parameters.`,
+		Keyword: "MUST", Level: Must, Feature: "DSN",
+	},
 }
 
 func init() { register(dsnReqs) }

@@ -68,6 +68,14 @@ var sizeReqs = []Requirement{
 		Keyword: KeywordDefined, Level: Defined, Feature: "SIZE",
 		Note: "A definition, with no keyword: a server that counts the stuffed dots refuses messages within its advertised limit.",
 	},
+	{
+		ID: "RFC1870-3-size-value-20-digits", Title: "A SIZE value of 20 digits, the longest the grammar allows, is judged as a size (552 over the limit), not refused as a syntax error.",
+		RFC: 1870, Sections: []string{"3", "6.1"},
+		Quote: `size-value ::= 1*20DIGIT` + QuoteSeparator +
+			`If the indicated size is larger than the server's fixed maximum message size, the server responds with code "552 message size exceeds fixed maximium message size".`,
+		Keyword: KeywordABNF, Level: Must, Feature: "SIZE",
+		Note: "Twenty nines is above 2^64-1: a server that parses the value into a 64-bit integer and calls the overflow a syntax error refuses a value the grammar allows. 552 (over a fixed maximum) and 452 (§6.1(1), no room now) are the answers, and 250 where no fixed maximum is in force; 500, 501 and 555 are FAIL.",
+	},
 }
 
 func init() { register(sizeReqs) }

@@ -67,6 +67,9 @@ func eightBitLine(s *session) string {
 
 // mailBody checks MAIL's BODY parameter.
 func mailBody(s *session, p param) string {
+	if s.has(faultUTF8Body) && s.offers(extSMTPUTF8) && extState[utf8State](s, extSMTPUTF8).on {
+		return "555 5.5.4 BODY cannot be combined with SMTPUTF8"
+	}
 	v := strings.ToUpper(p.value)
 	if s.has(fault8BitMIMECase) {
 		v = p.value

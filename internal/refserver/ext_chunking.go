@@ -48,14 +48,18 @@ type chunkState struct {
 }
 
 // binaryState is the per-transaction state of BINARYMIME.
-type binaryState struct{ binary bool } // MAIL had BODY=BINARYMIME
+type binaryState struct {
+	binary bool   // MAIL had BODY=BINARYMIME
+	body   string // MAIL's BODY value, upper case ("" without BODY)
+}
 
 // Faults of CHUNKING and BINARYMIME; each wraps the BDAT verb, the DATA
 // hook or the EHLO lines, and misbehaves whenever it runs.
 var (
 	faultBdatChunk250 = newFault("RFC3030-2-bdat-chunk-250",
 		"counts a chunk that is not the last one octet short: the last octet of each such chunk is read as the start of the next command").
-		may("RFC3030-2-bdat-zero-last", "RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-data-still-supported")
+		may("RFC3030-2-bdat-zero-last", "RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-data-still-supported",
+			"RFC3030-3-binarymime-binary-content") // its first chunk is not the last one either
 	faultBdatZeroLast = newFault("RFC3030-2-bdat-zero-last",
 		"refuses BDAT 0 LAST with 501 (a chunk size of zero)")
 	faultBdatAfterLast = newFault("RFC3030-2-bdat-after-last-503",
@@ -84,6 +88,14 @@ var (
 		"lists BINARYMIME in EHLO but not CHUNKING (while implementing BDAT)")
 	faultBinaryData = newFault("RFC3030-3-binarymime-data-503",
 		"accepts DATA (354) after MAIL ... BODY=BINARYMIME")
+	faultBinaryBody = newFault("RFC3030-3-binarymime-body-value",
+		"lists BINARYMIME but refuses MAIL ... BODY=BINARYMIME with 504 (parameter value not implemented)").
+		may("RFC3030-3-binarymime-data-503", "RFC3030-3-binarymime-binary-content", // their MAIL is refused: ERROR
+			"RFC6531-3.6-with-body-param") // it tries SMTPUTF8 with BODY=BINARYMIME
+	faultBinaryNUL = newFault("RFC3030-3-binarymime-binary-content",
+		"refuses (554 5.6.0, once the chunk is read) a BDAT chunk holding a NUL octet, even under BODY=BINARYMIME")
+	faultBdatBody = newFault("RFC3030-2-bdat-any-body",
+		"takes BDAT chunks only for a MAIL without BODY or with BODY=BINARYMIME: under BODY=7BIT or BODY=8BITMIME it refuses each chunk (554 5.6.0, once read)")
 	faultBinaryCTE = newFault("RFC3030-3-binary-cte-without-binarymime",
 		"refuses (554 5.6.1) a message whose header has Content-Transfer-Encoding: binary when MAIL did not declare BODY=BINARYMIME")
 )
@@ -96,6 +108,7 @@ var chunkingSpecs = []string{
 	"RFC3030-2-bdat-after-last-503", "RFC3030-2-failed-bdat-consumes-chunk", "RFC3030-2-pipelined-chunks-discarded",
 	"RFC3030-2-data-after-bdat-503", "RFC3030-2-rset-discards-chunks", "RFC3030-2-bdat-syntax",
 	"RFC3030-3-binarymime-data-503", "RFC3030-3-binary-cte-without-binarymime", "SEC-SMUG-BDAT-BOUNDARY", "SEC-BDAT-DESYNC", "RFC3030-2-parser-arbitrary-octets",
+	"RFC3030-3-binarymime-body-value", "RFC3030-3-binarymime-binary-content", "RFC3030-2-bdat-any-body",
 }
 
 func init() {
@@ -110,7 +123,7 @@ func init() {
 		}
 		*st = chunkState{session: st.session}
 	}
-	extBinaryMIME.resetTx = func(s *session) { extState[binaryState](s, extBinaryMIME).binary = false }
+	extBinaryMIME.resetTx = func(s *session) { *extState[binaryState](s, extBinaryMIME) = binaryState{} }
 	extBinaryMIME.dataEnd = func(s *session, data []byte) string {
 		header, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
 		if s.has(faultBinaryCTE) && bytes.Contains(bytes.ToLower(header), []byte("content-transfer-encoding: binary")) {
@@ -127,7 +140,12 @@ func init() {
 		if refusal := body(s, p); refusal != "" {
 			return refusal
 		}
-		extState[binaryState](s, extBinaryMIME).binary = strings.EqualFold(p.value, "BINARYMIME")
+		binary := strings.EqualFold(p.value, "BINARYMIME")
+		if binary && s.has(faultBinaryBody) {
+			return "504 5.5.4 BODY=BINARYMIME not implemented"
+		}
+		st := extState[binaryState](s, extBinaryMIME)
+		st.binary, st.body = binary, strings.ToUpper(p.value)
 		return ""
 	}
 
@@ -223,6 +241,14 @@ func cmdBdat(s *session, arg string) error {
 			s.r.Discard(s.r.Buffered())
 		}
 		return err
+	}
+	if b := extState[binaryState](s, extBinaryMIME).body; s.has(faultBdatBody) && (b == "7BIT" || b == "8BITMIME") {
+		s.resetTx()
+		return s.reply("554 5.6.0 BDAT is for binary messages; use DATA")
+	}
+	if s.has(faultBinaryNUL) && bytes.IndexByte(chunk, 0) >= 0 {
+		s.resetTx()
+		return s.reply("554 5.6.0 NUL octets not accepted")
 	}
 	if s.has(faultBdatBoundary) {
 		if i := bytes.Index(chunk, []byte("\r\n.\r\n")); i >= 0 {

@@ -24,8 +24,8 @@ func init() {
 	registerExtension(&extension{
 		keyword:      "DSN",
 		line:         dsnLine,
-		mailParams:   map[string]paramHandler{"RET": mailRet, "ENVID": mailEnvid},
-		rcptParams:   map[string]paramHandler{"NOTIFY": rcptNotify, "ORCPT": rcptOrcpt},
+		mailParams:   map[string]paramHandler{"RET": mailRet, "ENVID": mailEnvid, "NOTIFY": misplaced(rcptNotify), "ORCPT": misplaced(rcptOrcpt)},
+		rcptParams:   map[string]paramHandler{"NOTIFY": rcptNotify, "ORCPT": rcptOrcpt, "RET": misplaced(mailRet), "ENVID": misplaced(mailEnvid)},
 		envelopeLine: dsnEnvelopeLine,
 	})
 }
@@ -42,16 +42,33 @@ var (
 		"takes any RET value, treating unknown ones as FULL")
 	faultDSNOrcpt = newFault("RFC3461-5.1b-notify-orcpt-neutral",
 		"refuses every ORCPT parameter with 555: it implements NOTIFY only").
-		may("RFC3461-5.4-parameter-sizes", "RFC3461-5.1b-bad-notify-orcpt-501")
+		may("RFC3461-5.4-parameter-sizes", "RFC3461-5.1b-bad-notify-orcpt-501", "RFC3461-4.2-orcpt-address-unconstrained")
 	faultDSNNever = newFault("RFC3461-5.1b-bad-notify-orcpt-501",
 		"takes NEVER combined with other NOTIFY keywords (NOTIFY=NEVER,SUCCESS)")
 	faultDSNNotifyCase = newFault("RFC3461-4.1-notify-case-insensitive",
 		"matches NOTIFY keywords case-sensitively, refusing NOTIFY=success with 501")
 	faultDSNRetCase = newFault("RFC3461-4.3-ret-case-insensitive",
 		"matches RET values case-sensitively, refusing RET=full with 501")
+	faultDSNPlacement = newFault("RFC3461-4.1-param-placement",
+		"takes every DSN parameter on both MAIL and RCPT, checking only its value")
+	faultDSNOrcptSyntax = newFault("RFC3461-4.2-orcpt-address-unconstrained",
+		"refuses (501) an ORCPT of type rfc822 whose address is not local@domain")
 	faultDSNLine = newFault("RFC3461-5.4-parameter-sizes",
 		"keeps the 512-octet limit for RCPT command lines (500 Line too long), too short for the DSN parameters")
 )
+
+// misplaced wraps the handler of a DSN parameter of the other command
+// (NOTIFY and ORCPT on MAIL, RET and ENVID on RCPT): clean, the parameter
+// is unknown there, with the 555 of any unknown parameter (RFC 5321
+// §4.1.1.11).
+func misplaced(h paramHandler) paramHandler {
+	return func(s *session, p param) string {
+		if s.has(faultDSNPlacement) {
+			return h(s, p)
+		}
+		return "555 5.5.4 Unsupported parameter " + p.keyword
+	}
+}
 
 // dsnLine is the DSN EHLO line (RFC 3461 §2(3): no parameters).
 func dsnLine(s *session) string {
@@ -128,6 +145,13 @@ func rcptOrcpt(s *session, p param) string {
 	typ, addr, ok := strings.Cut(p.value, ";")
 	if !p.hasValue || !ok || len("ORCPT=")+len(p.value) > maxOrcpt || !isAtom(typ) || addr == "" || !isXtext(addr) {
 		return dsnSyntax + "ORCPT"
+	}
+	if s.has(faultDSNOrcptSyntax) && strings.EqualFold(typ, "rfc822") {
+		// RFC 3461 §4.2: the address is NOT constrained to the syntax of
+		// its addr-type; the fault holds it to local@domain all the same.
+		if l, d, ok := strings.Cut(addr, "@"); !ok || l == "" || d == "" || strings.ContainsAny(addr, "+<>") {
+			return dsnSyntax + "ORCPT (not an RFC 822 address)"
+		}
 	}
 	return ""
 }

@@ -51,7 +51,8 @@ var (
 		may("RFC5321-4.5.3.1.7-content-64k", "RFC1870-5-size-counts-unstuffed")
 	faultSizeParam = newFault("RFC1870-6-accept-size-param",
 		"answers every MAIL with a SIZE parameter with 555, as if it did not implement it").
-		may("RFC1870-6.1-declared-too-big-552", "RFC1870-6-size-syntax", "RFC1870-6-size-not-end-of-data", "RFC1870-6.3-no-552-within-declared")
+		may("RFC1870-6.1-declared-too-big-552", "RFC1870-6-size-syntax", "RFC1870-6-size-not-end-of-data", "RFC1870-6.3-no-552-within-declared",
+			"RFC1870-3-size-value-20-digits")
 	faultSizeDeclared = newFault("RFC1870-6.1-declared-too-big-552",
 		"accepts a MAIL whose declared SIZE is above its limit (it checks the size only at the end of the data)")
 	faultSizeSyntax = newFault("RFC1870-6-size-syntax",
@@ -62,6 +63,8 @@ var (
 		"checks a message against the declared SIZE only, so a message over the limit with no SIZE is taken")
 	faultSizeMismatch = newFault("RFC1870-6.3-no-552-within-declared",
 		"refuses with 552 a message whose size differs from the declared SIZE")
+	faultSizeOverflow = newFault("RFC1870-3-size-value-20-digits",
+		"parses the SIZE value into a signed 64-bit integer and refuses a value that overflows it (20 digits) with 501")
 	faultSizeStuffed = newFault("RFC1870-5-size-counts-unstuffed",
 		"counts the stuffed dots of the mail data towards the size limit")
 )
@@ -93,6 +96,10 @@ func mailSize(s *session, p param) string {
 		v = leadingDigits(v)
 	case !isSizeValue(v):
 		return "501 5.5.4 Invalid SIZE parameter"
+	case s.has(faultSizeOverflow):
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			return "501 5.5.4 Invalid SIZE parameter"
+		}
 	}
 	if sizeExceeds(v, s.sizeLimit()) && !s.has(faultSizeDeclared) {
 		// RFC 1870 §6.1(2), §7: a declared size above the limit gets 552.

@@ -39,17 +39,26 @@ func sameCode(t *framework.T, sent string, plain, with framework.Reply, why stri
 	t.Checked()
 }
 
+// rcptAlone sends RCPT TO the configured mailbox with params (none when
+// empty) in a transaction of its own, on a connection of its own, closed
+// before the next opens (neither RSET nor QUIT, whose own requirements are
+// not the spec's): a comparison of its replies depends on nothing but the
+// parameters.
+func rcptAlone(t *framework.T, params string) (sent string, r framework.Reply) {
+	mbx := t.Mailbox()
+	s := t.Greeted()
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	r = s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
+	sent = s.LastSent()
+	s.Conn().Close()
+	return sent, r
+}
+
 var _ = ginkgo.Describe("DSN", func() {
 	// RFC 3461 §2(3): no parameters with the keyword.
-	framework.It(framework.Requirement{
-		ID: "RFC3461-2-keyword-no-param", Commands: []string{"EHLO"},
-	}, "lists DSN without a parameter", func(t *framework.T) {
-		s := t.Greeted()
-		if p := s.Ehlo.Params("DSN"); len(p) > 0 {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: s.Ehlo.String(),
-				Expected: "DSN alone (RFC 3461 §2(3))", Detail: fmt.Sprintf("the keyword has the parameter %q", strings.Join(p, " "))})
-		}
-		t.Checked()
+	framework.Table("DSN keyword", framework.KeywordAlone, framework.Row[framework.Keyword]{
+		Req:  framework.Requirement{ID: "RFC3461-2-keyword-no-param", Commands: []string{"EHLO"}},
+		Text: "lists DSN without a parameter", Data: framework.Keyword{Name: "DSN", Rule: "RFC 3461 §2(3)"},
 	})
 
 	// RFC 3461 §5.1(a): valid RET and ENVID do not change MAIL's reply.
@@ -75,16 +84,14 @@ var _ = ginkgo.Describe("DSN", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RSET", "250")
-		for _, bad := range []string{
-			"RET=BODY",          // neither FULL nor HDRS (§4.3)
-			"RET=FULL RET=HDRS", // twice (§4.5)
-			"ENVID=a+ZZ",        // "+" not followed by two hex digits (§4)
-			"ENVID=x ENVID=y",   // twice (§4.5)
-		} {
-			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + bad)
-			t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "555 504",
-				Why: "RFC 3461 §5.1(a): an invalid or repeated RET or ENVID gets 501; 555 and 504 are tolerated (catalogue §17.4)"})
-		}
+		want := framework.Expectation{Pass: "501", Warn: "555 504",
+			Why: "RFC 3461 §5.1(a): an invalid or repeated RET or ENVID gets 501; 555 and 504 are tolerated (catalogue §17.4)"}
+		framework.BadParams(t, s, "MAIL FROM:<"+t.Cfg.Sender+">", []framework.BadParam{
+			{Param: "RET=BODY", Want: want},          // neither FULL nor HDRS (§4.3)
+			{Param: "RET=FULL RET=HDRS", Want: want}, // twice (§4.5)
+			{Param: "ENVID=a+ZZ", Want: want},        // "+" not followed by two hex digits (§4)
+			{Param: "ENVID=x ENVID=y", Want: want},   // twice (§4.5)
+		})
 	})
 
 	// RFC 3461 §5.1(b): valid NOTIFY and ORCPT do not change RCPT's reply.
@@ -92,22 +99,10 @@ var _ = ginkgo.Describe("DSN", func() {
 		ID: "RFC3461-5.1b-notify-orcpt-neutral", Commands: []string{"RCPT"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "answers RCPT with valid NOTIFY and ORCPT as it answers RCPT without them", func(t *framework.T) {
 		mbx := t.Mailbox()
-		// Each RCPT in a transaction of its own, on a connection of its
-		// own, closed before the next opens (neither RSET nor QUIT, whose
-		// own requirements are not this spec's): the comparison depends on
-		// nothing but the parameters.
-		rcpt := func(params string) (sent string, r framework.Reply) {
-			s := t.Greeted()
-			s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
-			r = s.Cmd(strings.TrimSpace("RCPT TO:<" + mbx + "> " + params))
-			sent = s.LastSent()
-			s.Conn().Close()
-			return sent, r
-		}
-		_, plain := rcpt("")
+		_, plain := rcptAlone(t, "")
 		t.Policy(plain)
 		for _, params := range []string{"NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;" + xtext(mbx), "NOTIFY=NEVER", "ORCPT=rfc822;" + xtext(mbx)} {
-			sent, with := rcpt(params)
+			sent, with := rcptAlone(t, params)
 			sameCode(t, sent, plain, with, "RFC 3461 §5.1(b)")
 		}
 	})
@@ -121,17 +116,15 @@ var _ = ginkgo.Describe("DSN", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RCPT TO:<"+mbx+">", "250 251")
-		for _, bad := range []string{
-			"NOTIFY=NEVER,SUCCESS",          // NEVER must appear alone (§4.1)
-			"NOTIFY=SOMETIMES",              // not a notify-list-element (§4.1)
-			"ORCPT=rfc822",                  // no ";" (§4.2)
-			"ORCPT=rfc822;a+G1",             // "+" not followed by two hex digits (§4)
-			"NOTIFY=SUCCESS NOTIFY=FAILURE", // twice (§4.5)
-		} {
-			r := s.Cmd("RCPT TO:<" + mbx + "> " + bad)
-			t.Expect(s, r, framework.Expectation{Pass: "501", Warn: "5yz",
-				Why: "RFC 3461 §5.1(b), §4.5: an invalid or repeated NOTIFY or ORCPT should get 501"})
-		}
+		want := framework.Expectation{Pass: "501", Warn: "5yz",
+			Why: "RFC 3461 §5.1(b), §4.5: an invalid or repeated NOTIFY or ORCPT should get 501"}
+		framework.BadParams(t, s, "RCPT TO:<"+mbx+">", []framework.BadParam{
+			{Param: "NOTIFY=NEVER,SUCCESS", Want: want},          // NEVER must appear alone (§4.1)
+			{Param: "NOTIFY=SOMETIMES", Want: want},              // not a notify-list-element (§4.1)
+			{Param: "ORCPT=rfc822", Want: want},                  // no ";" (§4.2)
+			{Param: "ORCPT=rfc822;a+G1", Want: want},             // "+" not followed by two hex digits (§4)
+			{Param: "NOTIFY=SUCCESS NOTIFY=FAILURE", Want: want}, // twice (§4.5)
+		})
 	})
 
 	// RFC 3461 §4.1(b): NOTIFY keywords in any case.

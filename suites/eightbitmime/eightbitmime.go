@@ -5,7 +5,6 @@
 package eightbitmime
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -28,15 +27,9 @@ var _ = ginkgo.Describe("8BITMIME", func() {
 	})
 
 	// RFC 6152 §2(3): no parameter with the keyword.
-	framework.It(framework.Requirement{
-		ID: "RFC6152-2-keyword-no-param", Commands: []string{"EHLO"},
-	}, "lists 8BITMIME without a parameter", func(t *framework.T) {
-		s := t.Greeted()
-		if p := s.Ehlo.Params("8BITMIME"); len(p) > 0 {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: s.Ehlo.String(),
-				Expected: "8BITMIME alone (RFC 6152 §2(3))", Detail: fmt.Sprintf("the keyword has the parameter %q", strings.Join(p, " "))})
-		}
-		t.Checked()
+	framework.Table("8BITMIME keyword", framework.KeywordAlone, framework.Row[framework.Keyword]{
+		Req:  framework.Requirement{ID: "RFC6152-2-keyword-no-param", Commands: []string{"EHLO"}},
+		Text: "lists 8BITMIME without a parameter", Data: framework.Keyword{Name: "8BITMIME", Rule: "RFC 6152 §2(3)"},
 	})
 
 	// RFC 6152 §2(4), §3: BODY=7BIT and BODY=8BITMIME, in any case.
@@ -66,21 +59,11 @@ var _ = ginkgo.Describe("8BITMIME", func() {
 		// WARN, not a FAIL.
 		twice := framework.Expectation{Pass: "501 555", Warn: "5yz 250",
 			Why: "RFC 6152 §3: only one BODY parameter may be used in a single MAIL command"}
-		type attempt struct {
-			param string
-			e     framework.Expectation
-		}
-		bad := []attempt{{"BODY=FOO", grammar}, {"BODY=", grammar}, {"BODY=7BIT BODY=8BITMIME", twice}}
+		bad := []framework.BadParam{{Param: "BODY=FOO", Want: grammar}, {Param: "BODY=", Want: grammar}, {Param: "BODY=7BIT BODY=8BITMIME", Want: twice}}
 		if !s.Has("BINARYMIME") {
-			bad = append(bad, attempt{"BODY=BINARYMIME", grammar}) // RFC 3030 §3: a value only with BINARYMIME
+			bad = append(bad, framework.BadParam{Param: "BODY=BINARYMIME", Want: grammar}) // RFC 3030 §3: a value only with BINARYMIME
 		}
-		for _, b := range bad {
-			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + b.param)
-			t.Expect(s, r, b.e)
-			if r.Code == 250 {
-				s.Setup("RSET", "250")
-			}
-		}
+		framework.BadParams(t, s, "MAIL FROM:<"+t.Cfg.Sender+">", bad)
 	})
 
 	// RFC 6152 §3: a server listing 8BITMIME accepts MIME messages with

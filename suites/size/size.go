@@ -156,21 +156,12 @@ var _ = ginkgo.Describe("SIZE", func() {
 		// SIZE gets a WARN, not a FAIL.
 		twice := framework.Expectation{Pass: "501", Warn: "5yz 250",
 			Why: "RFC 1870 §6: only one SIZE parameter may be specified; 501 is the syntax error"}
-		for _, c := range []struct {
-			param string
-			e     framework.Expectation
-		}{
-			{"SIZE=abc", grammar},                        // not digits
-			{"SIZE=", grammar},                           // no value (also outside esmtp-value)
-			{"SIZE=" + strings.Repeat("1", 21), grammar}, // 21 digits
-			{"SIZE=10 SIZE=20", twice},
-		} {
-			r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> " + c.param)
-			t.Expect(s, r, c.e)
-			if r.Code == 250 {
-				s.Setup("RSET", "250")
-			}
-		}
+		framework.BadParams(t, s, "MAIL FROM:<"+t.Cfg.Sender+">", []framework.BadParam{
+			{Param: "SIZE=abc", Want: grammar},                        // not digits
+			{Param: "SIZE=", Want: grammar},                           // no value (also outside esmtp-value)
+			{Param: "SIZE=" + strings.Repeat("1", 21), Want: grammar}, // 21 digits
+			{Param: "SIZE=10 SIZE=20", Want: twice},
+		})
 	})
 
 	// RFC 1870 §6 NOTE: the declared size never ends the data.

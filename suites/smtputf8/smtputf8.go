@@ -33,15 +33,9 @@ func nonASCII(b []byte) int {
 var _ = ginkgo.Describe("SMTPUTF8", func() {
 	// RFC 6531 §3.1(3): the EHLO response MUST NOT contain parameters for
 	// the keyword.
-	framework.It(framework.Requirement{
-		ID: "RFC6531-3.1-keyword-no-params", Commands: []string{"EHLO"},
-	}, "lists SMTPUTF8 without a parameter", func(t *framework.T) {
-		s := t.Greeted()
-		if p := s.Ehlo.Params("SMTPUTF8"); len(p) > 0 {
-			t.Violation(framework.Finding{Sent: s.LastSent(), Actual: s.Ehlo.String(),
-				Expected: "SMTPUTF8 alone (RFC 6531 §3.1(3))", Detail: fmt.Sprintf("the keyword has the parameter %q", strings.Join(p, " "))})
-		}
-		t.Checked()
+	framework.Table("SMTPUTF8 keyword", framework.KeywordAlone, framework.Row[framework.Keyword]{
+		Req:  framework.Requirement{ID: "RFC6531-3.1-keyword-no-params", Commands: []string{"EHLO"}},
+		Text: "lists SMTPUTF8 without a parameter", Data: framework.Keyword{Name: "SMTPUTF8", Rule: "RFC 6531 §3.1(3)"},
 	})
 
 	// RFC 6531 §3.1(8): 8BITMIME is offered too.
@@ -83,9 +77,8 @@ var _ = ginkgo.Describe("SMTPUTF8", func() {
 		s := t.Greeted()
 		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
 		s.Setup("RSET", "250")
-		r := s.Cmd("MAIL FROM:<" + t.Cfg.Sender + "> SMTPUTF8=yes")
-		t.Expect(s, r, framework.Expectation{Pass: "501 555", Warn: "5yz",
-			Why: "RFC 6531 §3.1(4), §3.4: the SMTPUTF8 parameter does not accept a value"})
+		framework.BadParams(t, s, "MAIL FROM:<"+t.Cfg.Sender+">", []framework.BadParam{{Param: "SMTPUTF8=yes",
+			Want: framework.Expectation{Pass: "501 555", Warn: "5yz", Why: "RFC 6531 §3.1(4), §3.4: the SMTPUTF8 parameter does not accept a value"}}})
 	})
 
 	// RFC 5321 §2.4, RFC 6531 §3.4, §3.5: without the parameter a UTF-8
