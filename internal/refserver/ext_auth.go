@@ -326,6 +326,21 @@ func (s *session) authRead(challenge string) (data []byte, refusal string, err e
 	return data, refusal, nil
 }
 
+// authStep is one round of a mechanism: it sends the challenge and reads
+// the response. When the response ends the exchange (a cancel, bad
+// base64, a line too long) it sends the refusal and done is true; err is
+// then the result of the exchange.
+func (s *session) authStep(challenge string) (data []byte, done bool, err error) {
+	data, refusal, err := s.authRead(challenge)
+	switch {
+	case err != nil:
+		return nil, true, err
+	case refusal != "":
+		return nil, true, s.authDone("", refusal, false)
+	}
+	return data, false, nil
+}
+
 // strictBase64 is RFC 4954 §8's base64: groups of four, padding only at
 // the end.
 var strictBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
@@ -384,9 +399,11 @@ func (s *session) authDone(user, refusal string, pipelined bool) error {
 	return nil
 }
 
-// badPassword is the refusal of a known user's wrong password.
-func (s *session) badPassword() string {
-	if s.has(faultFailure) {
+// passwordRefusal is the refusal of a wrong password for user: "" (the
+// 535 of authDone) but under faultFailure, which answers a known user's
+// wrong password with 554.
+func (s *session) passwordRefusal(user string) string {
+	if _, known := s.cfg.Users[user]; known && s.has(faultFailure) {
 		return "554 5.7.8 Authentication failed"
 	}
 	return ""
@@ -400,10 +417,7 @@ func (s *session) checkPassword(user, password string) bool {
 
 // authPlain runs PLAIN (RFC 4616): one message, NUL-separated.
 func (s *session) authPlain(ir string, hasIR bool) error {
-	var (
-		data    []byte
-		refusal string
-	)
+	var data []byte
 	switch {
 	case !hasIR || (ir == "=" && s.has(faultIREquals)):
 		if s.has(faultNoIR) {
@@ -413,16 +427,17 @@ func (s *session) authPlain(ir string, hasIR bool) error {
 		if s.has(faultEmptyChallenge) {
 			challenge = "334"
 		}
+		var done bool
 		var err error
-		if data, refusal, err = s.authRead(challenge); err != nil {
+		if data, done, err = s.authStep(challenge); done {
 			return err
 		}
 	case ir == "=": // §4: present, but empty
 	default:
-		data, refusal = s.authDecode(ir)
-	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
+		var refusal string
+		if data, refusal = s.authDecode(ir); refusal != "" {
+			return s.authDone("", refusal, false)
+		}
 	}
 	user, refusal := s.verifyPlain(string(data))
 	return s.authDone(user, refusal, hasIR)
@@ -449,10 +464,7 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	if !s.checkPassword(authcid, passwd) {
-		if _, known := s.cfg.Users[authcid]; known {
-			return "", s.badPassword()
-		}
-		return "", ""
+		return "", s.passwordRefusal(authcid)
 	}
 	if authzid == "" || s.has(faultAuthzidIgnored) {
 		return authcid, ""
@@ -499,26 +511,16 @@ func (s *session) authLogin(hasIR bool) error {
 	if s.has(faultPromptText) {
 		userPrompt, passPrompt = "334 Username:", "334 Password:"
 	}
-	user, refusal, err := s.authRead(userPrompt)
-	if err != nil || refusal != "" {
-		if err != nil {
-			return err
-		}
-		return s.authDone("", refusal, false)
-	}
-	pass, refusal, err := s.authRead(passPrompt)
-	if err != nil {
+	user, done, err := s.authStep(userPrompt)
+	if done {
 		return err
 	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
+	pass, done, err := s.authStep(passPrompt)
+	if done {
+		return err
 	}
 	if !s.checkPassword(string(user), string(pass)) {
-		refusal := ""
-		if _, known := s.cfg.Users[string(user)]; known {
-			refusal = s.badPassword()
-		}
-		return s.authDone("", refusal, false)
+		return s.authDone("", s.passwordRefusal(string(user)), false)
 	}
 	return s.authDone(string(user), "", false)
 }
@@ -530,12 +532,9 @@ func (s *session) authCram(hasIR bool) error {
 		return s.reply("501 5.7.0 CRAM-MD5 takes no initial response")
 	}
 	challenge := s.cramChallenge()
-	resp, refusal, err := s.authRead("334 " + base64.StdEncoding.EncodeToString([]byte(challenge)))
-	if err != nil {
+	resp, done, err := s.authStep("334 " + base64.StdEncoding.EncodeToString([]byte(challenge)))
+	if done {
 		return err
-	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
 	}
 	i := strings.LastIndexByte(string(resp), ' ')
 	if i < 0 {
@@ -549,7 +548,7 @@ func (s *session) authCram(hasIR bool) error {
 	m := hmac.New(md5.New, []byte(pass))
 	m.Write([]byte(challenge))
 	if !s.has(faultCramDigest) && !hmac.Equal([]byte(hex.EncodeToString(m.Sum(nil))), []byte(digest)) {
-		return s.authDone("", s.badPassword(), false)
+		return s.authDone("", s.passwordRefusal(user), false)
 	}
 	return s.authDone(user, "", false)
 }
