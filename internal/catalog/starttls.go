@@ -113,6 +113,36 @@ var starttls = []Requirement{
 		Note: "RFC 3207 §4 describes one reply, then the handshake, without a keyword: further plaintext octets after the 220 (which break the " +
 			"handshake and can hide an injection) are a WARN.",
 	},
+
+	// A server that requires TLS, and one that cannot start it now (§4).
+	{
+		ID: "RFC3207-4-tls-required-530", Title: "A server that requires TLS before mail refuses MAIL in plaintext with 530.",
+		RFC: 3207, Sections: []string{"4"},
+		Quote: `A SMTP server that is not publicly referenced may choose to require that the client perform a TLS negotiation before accepting any commands. ` +
+			`In this case, the server SHOULD return the reply code: 530 Must issue a STARTTLS command first to every command other than NOOP, EHLO, STARTTLS, or QUIT.`,
+		Keyword: "SHOULD", Level: Should, Feature: "STARTTLS",
+		Also: []Cite{{4954, "6"}},
+		Note: "Judged only when the server shows the requirement: MAIL refused in plaintext and accepted on the same session once TLS is up. " +
+			"A MAIL that is accepted in plaintext, or refused under TLS too (an authentication policy, say), makes the spec NOT APPLICABLE.",
+	},
+	{
+		ID: "RFC3207-4-tls-required-enhanced-code", Title: "With ENHANCEDSTATUSCODES, the 530 of a server that requires TLS carries 5.7.0.",
+		RFC: 3207, Sections: []string{"4"},
+		Quote:   `If the client and server are using the ENHANCEDSTATUSCODES ESMTP extension [RFC2034], the status code to be returned SHOULD be 5.7.0.`,
+		Keyword: "SHOULD", Level: Should, Feature: "STARTTLS",
+		Also: []Cite{{2034, "4"}},
+		Note: "Judged on the 530 to MAIL in plaintext of a server that accepts the same MAIL once TLS is up (RFC3207-4-tls-required-530), " +
+			"when the EHLO reply lists ENHANCEDSTATUSCODES.",
+	},
+	{
+		ID: "RFC3207-4-temp-unavailable-454", Title: "After a 454 to STARTTLS the session goes on in plaintext: NOOP gets 250.",
+		RFC: 3207, Sections: []string{"4"},
+		Quote: `454 TLS not available due to temporary reason` + QuoteSeparator +
+			`If the client receives the 454 response, the client must decide whether or not to continue the SMTP session.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "STARTTLS",
+		Note: "The 454 is described, and the decision to continue is the client's: a server that answers 454 and then closes, or does not answer " +
+			"the next command in plaintext, leaves the client no such decision (WARN). A 220 makes the spec NOT APPLICABLE.",
+	},
 }
 
 func init() { register(starttls) }

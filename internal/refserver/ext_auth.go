@@ -54,7 +54,7 @@ var extAuth *extension
 func init() {
 	extAuth = registerExtension(&extension{
 		keyword:    "AUTH",
-		offered:    authOffered,
+		offered:    func(s *session) bool { return authOffered(s) && !s.has(faultSubmissionNoAuth) },
 		line:       authLine,
 		verbs:      map[string]verbHandler{"AUTH": cmdAuth},
 		mailParams: map[string]paramHandler{"AUTH": mailAuthParam},
@@ -165,6 +165,12 @@ var (
 		"as a submission server, accepts MAIL before AUTH").may("RFC4954-6-auth-required-530",
 		// The AUTH specs that send MAIL unauthenticated meet no 530 then.
 		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
+	faultSubmissionNoAuth = newSubmissionFault("RFC6409-7-auth-supported",
+		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...)
+	faultPlainMissing = newFault("RFC4954-4-plain-over-tls",
+		"does not implement PLAIN: the AUTH line lists LOGIN and CRAM-MD5 under TLS, and AUTH PLAIN gets 504")
+	faultPrepAuthcid = newFault("RFC4616-2-prep-failure",
+		"drops control characters from a PLAIN authentication identity before looking the user up, instead of failing the preparation")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
 		"as a submission server, answers NOOP and RSET before AUTH with 530")
 )
@@ -239,7 +245,10 @@ func authLine(s *session) string {
 
 // authMechanisms returns the mechanisms offered in the session's state.
 func (s *session) authMechanisms() []string {
-	if s.plaintextAuthAllowed() {
+	switch {
+	case s.plaintextAuthAllowed() && s.has(faultPlainMissing):
+		return []string{"LOGIN", "CRAM-MD5"}
+	case s.plaintextAuthAllowed():
 		return []string{"PLAIN", "LOGIN", "CRAM-MD5"}
 	}
 	return []string{"CRAM-MD5"}
@@ -454,6 +463,9 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	authzid, authcid, passwd := parts[0], parts[1], parts[2]
+	if s.has(faultPrepAuthcid) {
+		authcid = dropControls(authcid)
+	}
 	if s.has(faultField255) && (len(authzid) > faultFieldLimit || len(authcid) > faultFieldLimit || len(passwd) > faultFieldLimit) {
 		return "", "501 5.5.2 Field too long"
 	}
@@ -473,12 +485,7 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	if s.has(faultAuthzidPrep) {
-		authzid = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return -1
-			}
-			return r
-		}, authzid)
+		authzid = dropControls(authzid)
 	}
 	// RFC 4954 §4: an authzid that fails preparation (SASLprep prohibits
 	// control characters) fails; there are no proxy rights, so the authzid
@@ -487,6 +494,17 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	return authcid, ""
+}
+
+// dropControls removes the ASCII control characters from s (the faults
+// that skip SASLprep's prohibition instead of failing).
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // preparable reports whether SASLprep would accept s as far as this server

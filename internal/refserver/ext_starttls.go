@@ -100,6 +100,38 @@ var (
 		may(upgradeSpecs...)
 )
 
+// Faults of a server that requires TLS before mail (RFC 3207 §4): each
+// makes the server refuse MAIL in plaintext, on every session, as a
+// TLS-only port configured with the wrong reply would; every spec that
+// sends MAIL in plaintext is then inconclusive. And a server that cannot
+// start TLS now (454), broken after its refusal.
+var (
+	faultTLSRequiredCode = newFault("RFC3207-4-tls-required-530",
+		"requires TLS before mail, and refuses MAIL in plaintext with 451 4.7.0 instead of 530").breaksSessionSetup()
+	faultTLSRequiredEnhanced = newFault("RFC3207-4-tls-required-enhanced-code",
+		"requires TLS before mail, and refuses MAIL in plaintext with 530 5.7.1 instead of 530 5.7.0").breaksSessionSetup()
+	faultStartTLS454Close = newFault("RFC3207-4-temp-unavailable-454",
+		"answers STARTTLS with 454 (TLS not available) and then closes the connection").breaksSessionSetup().
+		may(upgradeSpecs...)
+)
+
+// tlsRequiredRefusal returns the refusal of MAIL before TLS under the
+// faults that make the server require TLS, or "". The clean server takes
+// mail in plaintext: it is publicly referenced (RFC 3207 §4 forbids such
+// a server to require TLS).
+func (s *session) tlsRequiredRefusal(verb string) string {
+	if verb != "MAIL" || s.tlsActive() {
+		return ""
+	}
+	switch {
+	case s.has(faultTLSRequiredCode):
+		return "451 4.7.0 TLS required"
+	case s.has(faultTLSRequiredEnhanced):
+		return "530 5.7.1 Must issue a STARTTLS command first"
+	}
+	return ""
+}
+
 // handshakeTimeout bounds the server's TLS handshake (the idle timeout of
 // RFC 5321 §4.5.3.2.7 for the next command).
 const handshakeTimeout = idleTimeout
@@ -120,6 +152,12 @@ func cmdStartTLS(s *session, arg string) error {
 	}
 	if arg != "" && !s.has(faultStartTLSArgument) {
 		return s.reply("501 5.5.4 Syntax error (no parameters allowed)")
+	}
+	if s.has(faultStartTLS454Close) {
+		if err := s.reply("454 4.7.0 TLS not available due to temporary reason"); err != nil {
+			return err
+		}
+		return errDrop
 	}
 	// The plaintext that came behind STARTTLS (CVE-2011-0411): the client
 	// must wait for the 220 before it sends anything more, so whatever is
