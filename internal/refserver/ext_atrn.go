@@ -43,6 +43,8 @@ var faultAtrnNoAccess = newFault("RFC2645-5.2.1-atrn-replies",
 func init() {
 	// Without the ATRN keyword, the ATRN specs are not applicable.
 	faultAtrn.may("RFC2645-5.2.1-atrn-needs-auth", "RFC2645-7-atrn-codes", "RFC2645-5.2.1-atrn-replies")
+	// Without AUTH (faults_ext2.go) the login before ATRN cannot happen.
+	faultAtrnNoAuth.may("RFC2645-5.2.1-atrn-replies")
 }
 
 // cmdAtrn answers ATRN [SP domain *("," domain)] (RFC 2645 §5.2.1).

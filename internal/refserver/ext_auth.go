@@ -74,6 +74,17 @@ var authSpecs = []string{
 	"RFC4954-4-success-235", "RFC4954-4-reauth-503", "RFC4954-4-strict-base64", "RFC4954-4-pipelined-plain-ir",
 	"RFC4616-2-message-format", "RFC4954-4-no-ir-then-334",
 	"RFC4954-6-auth-codes", // logs in with credentials (codes_seq.go)
+	"RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies", // log in first (a control; ATRN needs AUTH)
+}
+
+// plainSpecs are the AUTH specs whose stimulus is PLAIN: without it they
+// are not applicable.
+var plainSpecs = []string{
+	"RFC4616-2-255-octet-fields", "RFC4616-2-authzid-other-refused", "RFC4616-2-authzid-self", "RFC4616-2-malformed-message",
+	"RFC4616-2-message-format", "RFC4616-2-prep-failure", "RFC4954-4-authzid-prep-failure", "RFC4954-4-empty-challenge-format",
+	"RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty", "RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334",
+	"RFC4954-4-pipelined-plain-ir", "RFC4954-4-strict-base64", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
+	"RFC4954-9-min-three-attempts",
 }
 
 // authTLSSpecs are the AUTH specs that use PLAIN or LOGIN, which a server
@@ -87,6 +98,7 @@ var authTLSSpecs = []string{
 	"RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334", "RFC4954-4-pipelined-plain-ir", "RFC4954-4-reauth-503",
 	"RFC4954-4-strict-base64", "RFC4954-4-success-235", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
 	"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4954-6-auth-codes",
+	"RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies",
 }
 
 // Faults of AUTH, each wrapping one hook of the extension.
@@ -166,9 +178,11 @@ var (
 		// The AUTH specs that send MAIL unauthenticated meet no 530 then.
 		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
 	faultSubmissionNoAuth = newSubmissionFault("RFC6409-7-auth-supported",
-		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...)
+		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...).
+		may("RFC4954-3-keyword-syntax") // feature core: it finds no AUTH line either
 	faultPlainMissing = newFault("RFC4954-4-plain-over-tls",
-		"does not implement PLAIN: the AUTH line lists LOGIN and CRAM-MD5 under TLS, and AUTH PLAIN gets 504")
+		"does not implement PLAIN: the AUTH line lists LOGIN and CRAM-MD5 under TLS, and AUTH PLAIN gets 504").
+		may(plainSpecs...)
 	faultPrepAuthcid = newFault("RFC4616-2-prep-failure",
 		"drops control characters from a PLAIN authentication identity before looking the user up, instead of failing the preparation")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
@@ -187,7 +201,7 @@ func allAuthSpecs() []string {
 		"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4616-2-message-format", "RFC4616-2-authzid-self",
 		"RFC4616-2-authzid-other-refused", "RFC4616-2-255-octet-fields", "RFC4616-2-malformed-message",
 		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification",
-		"RFC4954-6-auth-codes"}
+		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure"}
 }
 
 // newSubmissionFault declares a fault that shows when the server runs as a

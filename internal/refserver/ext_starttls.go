@@ -61,6 +61,7 @@ var upgradeSpecs = []string{
 	"RFC4954-4-no-ir-then-334", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501", "RFC4954-6-538-historical",
 	"RFC4954-9-min-three-attempts",
 	"RFC3207-4.2-reset-discards-auth", "RFC4954-6-auth-enhanced-codes", // catalogue ext2.go
+	"RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies",
 }
 
 // The faults of STARTTLS. Each wraps the STARTTLS hook (its EHLO line, the
@@ -107,18 +108,21 @@ var (
 // start TLS now (454), broken after its refusal.
 var (
 	faultTLSRequiredCode = newFault("RFC3207-4-tls-required-530",
-		"requires TLS before mail, and refuses MAIL in plaintext with 451 4.7.0 instead of 530").breaksSessionSetup()
+		"requires TLS before mail, and refuses MAIL in plaintext with 451 4.7.0 instead of 530").breaksSessionSetup().
+		runWith("--tls", "starttls")
 	faultTLSRequiredEnhanced = newFault("RFC3207-4-tls-required-enhanced-code",
-		"requires TLS before mail, and refuses MAIL in plaintext with 530 5.7.1 instead of 530 5.7.0").breaksSessionSetup()
+		"requires TLS before mail, and refuses MAIL in plaintext with 530 5.7.1 instead of 530 5.7.0").breaksSessionSetup().
+		runWith("--tls", "starttls").
+		may("RFC3207-4-tls-required-530") // its 530 is the right reply code
 	faultStartTLS454Close = newFault("RFC3207-4-temp-unavailable-454",
-		"answers STARTTLS with 454 (TLS not available) and then closes the connection").breaksSessionSetup().
-		may(upgradeSpecs...)
+		"answers STARTTLS with 454 (TLS not available) and then closes the connection").breaksSessionSetup()
 )
 
 // tlsRequiredRefusal returns the refusal of MAIL before TLS under the
 // faults that make the server require TLS, or "". The clean server takes
 // mail in plaintext: it is publicly referenced (RFC 3207 §4 forbids such
-// a server to require TLS).
+// a server to require TLS). The faults' runs use --tls starttls, as a user
+// testing a TLS-only port must: the preflight upgrades before its MAIL.
 func (s *session) tlsRequiredRefusal(verb string) string {
 	if verb != "MAIL" || s.tlsActive() {
 		return ""
