@@ -73,7 +73,7 @@ type authState struct {
 var authSpecs = []string{
 	"RFC4954-4-success-235", "RFC4954-4-reauth-503", "RFC4954-4-strict-base64", "RFC4954-4-pipelined-plain-ir",
 	"RFC4616-2-message-format", "RFC4954-4-no-ir-then-334",
-	"RFC4954-6-auth-codes", // logs in with credentials (codes_seq.go)
+	"RFC4954-6-auth-codes",                                 // logs in with credentials (codes_seq.go)
 	"RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies", // log in first (a control; ATRN needs AUTH)
 }
 
@@ -106,7 +106,8 @@ var (
 	faultAuthKeyword = newFault("RFC4954-3-keyword-syntax",
 		"advertises AUTH only in the legacy form \"AUTH=PLAIN LOGIN CRAM-MD5\"").may(allAuthSpecs()...).
 		// "AUTH=..." is no ehlo-keyword, and the AUTH verb is then unlisted.
-		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs")
+		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs").
+		may("RFC2645-5.2.1-atrn-replies") // its login before ATRN finds no AUTH
 	faultUnknownMech = newFault("RFC4954-4-unknown-mechanism-504",
 		"answers AUTH with a mechanism it does not support with 535 instead of 504").
 		// PLAIN before TLS is not offered when STARTTLS is: it gets the 535 too.
@@ -131,7 +132,8 @@ var (
 			"RFC4954-4-strict-base64", "RFC4954-4-undecodable-501")
 	faultSuccess = newFault("RFC4954-4-success-235",
 		"answers a successful authentication with 250 instead of 235").may(authSpecs...).
-		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts")
+		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts",
+			"RFC3207-4.2-reset-discards-auth") // its login before TLS must get 235
 	faultFailure = newFault("RFC4954-4-failure-535",
 		"answers a wrong password with 554 instead of 535").may("RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts",
 		"RFC4954-6-auth-codes") // 554 is outside the AUTH row
@@ -179,7 +181,7 @@ var (
 		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
 	faultSubmissionNoAuth = newSubmissionFault("RFC6409-7-auth-supported",
 		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...).
-		may("RFC4954-3-keyword-syntax") // feature core: it finds no AUTH line either
+		may("RFC4954-3-keyword-syntax", "RFC4954-6-auth-enhanced-codes") // feature core, and ext2.go: no AUTH line to judge
 	faultPlainMissing = newFault("RFC4954-4-plain-over-tls",
 		"does not implement PLAIN: the AUTH line lists LOGIN and CRAM-MD5 under TLS, and AUTH PLAIN gets 504").
 		may(plainSpecs...)

@@ -46,7 +46,8 @@ var (
 	faultEscUnregistered = newFault("RFC3463-2-registered-codes",
 		"writes its generic status code as class.0.1, a detail RFC 3463 and the registry leave undefined, instead of class.0.0")
 	faultSubmissionNoEsc = newSubmissionFault("RFC6409-7-recommended-extensions",
-		"as a submission server, does not offer ENHANCEDSTATUSCODES")
+		"as a submission server, does not offer ENHANCEDSTATUSCODES").
+		may("RFC4954-6-auth-enhanced-codes") // judged only when the keyword is listed
 	faultEscSyntax = newFault("RFC3463-2-code-syntax",
 		"writes the subject of the enhanced code of its 500 reply to an unknown command with a leading zero (5.05.1)")
 )
