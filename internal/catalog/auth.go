@@ -193,6 +193,17 @@ var auth = []Requirement{
 		Also: []Cite{{4954, "3"}, {4616, "2"}},
 		Note: "Judged on the EHLO reply under TLS (STARTTLS, or --tls implicit). A PLAIN that works but is not listed is a WARN (§3: the keyword lists the available mechanisms).",
 	},
+	{
+		ID: "RFC4954-8-case-insensitive", Title: "The AUTH verb and the AUTH= parameter of MAIL are accepted in lower case.",
+		RFC: 4954, Sections: []string{"8"},
+		Quote: `Except as noted otherwise, all alphabetic characters are case-insensitive. The use of upper or lower case characters to define token strings is for editorial clarity only. ` +
+			`Implementations MUST accept these strings in a case-insensitive fashion.`,
+		Keyword: "MUST", Level: Must, Feature: "AUTH",
+		Also: []Cite{{5321, "2.4"}},
+		Note: "Judged against the server's own answer to the upper-case form on the same session: \"auth\" with an unknown mechanism must not get 500 or 502 " +
+			"where \"AUTH\" gets another code, and MAIL with auth=<> must be accepted where AUTH=<> is. Mechanism names are left out: <sasl-mech> is " +
+			"defined by SASL (RFC 4422 §3.1: upper-case letters, digits, hyphens and underscores).",
+	},
 
 	// PLAIN (RFC 4616).
 	{

@@ -152,7 +152,8 @@ var (
 	faultPipelinedIR = newFault("RFC4954-4-pipelined-plain-ir",
 		"discards the input pipelined after an AUTH command that succeeds with an initial response")
 	faultAuthParam = newFault("RFC4954-5-auth-param-accepted",
-		"refuses the MAIL parameter AUTH= from a client that has not authenticated with 555").may("RFC4954-5-auth-param-syntax")
+		"refuses the MAIL parameter AUTH= from a client that has not authenticated with 555").may("RFC4954-5-auth-param-syntax",
+		"RFC4954-8-case-insensitive") // its upper-case control is refused
 	faultAuthParamSyntax = newFault("RFC4954-5-auth-param-syntax",
 		"accepts an AUTH= value that is not valid xtext")
 	fault538 = newFault("RFC4954-6-538-historical",
@@ -187,6 +188,8 @@ var (
 		may(plainSpecs...)
 	faultPrepAuthcid = newFault("RFC4616-2-prep-failure",
 		"drops control characters from a PLAIN authentication identity before looking the user up, instead of failing the preparation")
+	faultAuthParamCase = newFault("RFC4954-8-case-insensitive",
+		"matches the MAIL parameter keyword AUTH case-sensitively: auth=<> gets 555")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
 		"as a submission server, answers NOOP and RSET before AUTH with 530")
 )
@@ -203,7 +206,7 @@ func allAuthSpecs() []string {
 		"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4616-2-message-format", "RFC4616-2-authzid-self",
 		"RFC4616-2-authzid-other-refused", "RFC4616-2-255-octet-fields", "RFC4616-2-malformed-message",
 		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification",
-		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure"}
+		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC4954-8-case-insensitive"}
 }
 
 // newSubmissionFault declares a fault that shows when the server runs as a
@@ -608,6 +611,9 @@ func (s *session) cramChallenge() string {
 // value is a mailbox or "<>". The server trusts no one, so a valid value is
 // parsed and dropped (§5 allows it).
 func mailAuthParam(s *session, p param) string {
+	if p.written != "AUTH" && s.has(faultAuthParamCase) {
+		return "555 5.5.4 Unsupported parameter " + p.written
+	}
 	if s.has(faultAuthParam) && !s.authenticated() {
 		return "555 5.5.4 Unsupported parameter AUTH"
 	}

@@ -180,3 +180,41 @@ var _ = ginkgo.Describe("Submission extensions", func() {
 			t.Checked()
 		})
 })
+
+var _ = ginkgo.Describe("AUTH strings in any case", func() {
+	// RFC 4954 §8: the strings of its grammar are case-insensitive. The
+	// lower-case verb (with a mechanism no server offers, so no credentials
+	// travel) and the lower-case MAIL parameter are judged against the
+	// upper-case forms on the same session.
+	framework.It(framework.Requirement{ID: "RFC4954-8-case-insensitive", Commands: []string{"AUTH", "MAIL"}},
+		"takes the AUTH verb and the AUTH= parameter of MAIL in lower case", func(t *framework.T) {
+			s := t.Greeted()
+			up := s.Cmd("AUTH " + unknownMech)
+			low := s.Cmd("auth " + unknownMech)
+			if (low.Code == 500 || low.Code == 502) && up.Code != low.Code {
+				t.Failf(framework.Finding{Sent: "AUTH " + unknownMech + ", then auth " + unknownMech, Actual: up.String() + " then " + low.String(),
+					Expected: "the same answer to both (RFC 4954 §8: implementations MUST accept these strings in a case-insensitive fashion)",
+					Detail:   "the lower-case verb was taken for an unknown command"})
+			}
+			from := "MAIL FROM:<" + t.Cfg.Sender + ">"
+			r := s.Cmd(from + " AUTH=<>")
+			if r.Class() != 2 {
+				t.Policy(r)
+				t.NotApplicable("MAIL with AUTH=<> got %s, so the lower-case form has nothing to be compared with", r)
+			}
+			s.Setup("RSET", "250")
+			r = s.Cmd(from + " auth=<>")
+			switch {
+			case r.Class() == 2:
+				s.Cmd("RSET")
+			case r.Code == 421 || r.Code == 530 || r.Class() == 4:
+				t.Policy(r)
+			default:
+				t.Failf(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+					Expected: "250, as for AUTH=<> (RFC 4954 §8: implementations MUST accept these strings in a case-insensitive fashion)",
+					Detail:   "the MAIL parameter was refused for the case of its keyword"})
+			}
+			end(s)
+			t.Checked()
+		})
+})
