@@ -28,7 +28,7 @@ var atrnReqs = []Requirement{
 		Quote:   `If the authentication used by the customer does not provide access to all of the domains specified in ATRN, the provider MUST NOT send mail for any domains to the customer; the provider MUST reject the ATRN command with a 450 code.`,
 		Keyword: "MUST", Level: Must, Feature: "ATRN",
 		Also: []Cite{{2645, "7"}},
-		Note: "The domain is under .invalid (RFC 2606), so no login has access to it. 250 (the roles reverse) and 453 (which says the login has access but " +
+		Note: "The domain is under .invalid (RFC 2606), so no login has access to it; it is named alone, then after the mailbox's domain in a list. 250 (the roles reverse) and 453 (which says the login has access but " +
 			"no mail is queued) FAIL; 451 (access cannot be verified now, §5.2.1) is inconclusive; another refusal is a WARN.",
 	},
 }

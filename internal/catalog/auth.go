@@ -16,6 +16,15 @@ var auth = []Requirement{
 			"Feature core: the spec must run when only the legacy AUTH= line is listed (REQUIREMENTS.md §17 item 11: FAIL when it is the only one, WARN beside a standard line).",
 	},
 	{
+		ID: "RFC4954-3-mechanisms-available", Title: "A mechanism the AUTH line lists is not refused as unsupported (504).",
+		RFC: 4954, Sections: []string{"3"},
+		Quote:   `The AUTH EHLO keyword contains as a parameter a space-separated list of the names of available [SASL] mechanisms.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "AUTH",
+		Also: []Cite{{4954, "4"}},
+		Note: "The list is described, without a keyword: a listed mechanism that gets 504 (\"not supported\", §4) is a WARN. Every listed mechanism " +
+			"is started without an initial response, in the first state and under TLS, and a 334 is cancelled with \"*\"; other refusals are other specs' business.",
+	},
+	{
 		ID: "RFC4954-4-unknown-mechanism-504", Title: "AUTH with a mechanism the server does not support gets 504.",
 		RFC: 4954, Sections: []string{"4"},
 		Quote:   `If the requested authentication mechanism is invalid (e.g., is not supported or requires an encryption layer), the server rejects the AUTH command with a 504 reply.`,

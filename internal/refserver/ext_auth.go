@@ -46,6 +46,8 @@ const (
 	// "Password:", the LOGIN prompts.
 	loginUserPrompt = "VXNlcm5hbWU6"
 	loginPassPrompt = "UGFzc3dvcmQ6"
+	// scramListed is the mechanism faultMechUnavailable lists.
+	scramListed = "SCRAM-SHA-256"
 )
 
 // extAuth is registered from init: its handlers refer to it.
@@ -188,6 +190,8 @@ var (
 		may(plainSpecs...)
 	faultPrepAuthcid = newFault("RFC4616-2-prep-failure",
 		"drops control characters from a PLAIN authentication identity before looking the user up, instead of failing the preparation")
+	faultMechUnavailable = newFault("RFC4954-3-mechanisms-available",
+		"lists SCRAM-SHA-256, which it does not implement, in its AUTH line, and answers AUTH SCRAM-SHA-256 with 504")
 	faultAuthParamCase = newFault("RFC4954-8-case-insensitive",
 		"matches the MAIL parameter keyword AUTH case-sensitively: auth=<> gets 555")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
@@ -206,7 +210,7 @@ func allAuthSpecs() []string {
 		"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4616-2-message-format", "RFC4616-2-authzid-self",
 		"RFC4616-2-authzid-other-refused", "RFC4616-2-255-octet-fields", "RFC4616-2-malformed-message",
 		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification",
-		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC4954-8-case-insensitive"}
+		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC4954-8-case-insensitive", "RFC4954-3-mechanisms-available"}
 }
 
 // newSubmissionFault declares a fault that shows when the server runs as a
@@ -264,13 +268,19 @@ func authLine(s *session) string {
 
 // authMechanisms returns the mechanisms offered in the session's state.
 func (s *session) authMechanisms() []string {
+	var mechs []string
 	switch {
 	case s.plaintextAuthAllowed() && s.has(faultPlainMissing):
-		return []string{"LOGIN", "CRAM-MD5"}
+		mechs = []string{"LOGIN", "CRAM-MD5"}
 	case s.plaintextAuthAllowed():
-		return []string{"PLAIN", "LOGIN", "CRAM-MD5"}
+		mechs = []string{"PLAIN", "LOGIN", "CRAM-MD5"}
+	default:
+		mechs = []string{"CRAM-MD5"}
 	}
-	return []string{"CRAM-MD5"}
+	if s.has(faultMechUnavailable) {
+		mechs = append(mechs, scramListed)
+	}
+	return mechs
 }
 
 // plaintextAuthAllowed reports whether PLAIN and LOGIN may be used now:
@@ -317,6 +327,8 @@ func cmdAuth(s *session, arg string) error {
 		return s.reply("504 5.5.4 Unrecognized authentication mechanism") // §4
 	}
 	switch mech {
+	case scramListed: // faultMechUnavailable: listed, not implemented
+		return s.reply("504 5.5.4 Unrecognized authentication mechanism")
 	case "PLAIN":
 		return s.authPlain(ir, hasIR)
 	case "LOGIN":

@@ -181,6 +181,21 @@ var _ = ginkgo.Describe("Submission extensions", func() {
 		})
 })
 
+var _ = ginkgo.Describe("AUTH mechanisms listed", func() {
+	// RFC 4954 §3(3): the AUTH line lists the available mechanisms, so a
+	// listed one is not refused as unsupported (504, §4).
+	framework.It(framework.Requirement{ID: "RFC4954-3-mechanisms-available", Commands: []string{"AUTH"}},
+		"does not answer a mechanism its AUTH line lists with 504", func(t *framework.T) {
+			eachListedMechanism(t, func(s *framework.Session, mech string, r framework.Reply) {
+				if r.Code == 504 {
+					t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+						Expected: "a 334 challenge, or another answer than 504 (RFC 4954 §3(3): the AUTH keyword lists the available mechanisms)",
+						Detail:   mech + " is listed in the AUTH line but refused as an unsupported mechanism"})
+				}
+			})
+		})
+})
+
 var _ = ginkgo.Describe("AUTH strings in any case", func() {
 	// RFC 4954 §8: the strings of its grammar are case-insensitive. The
 	// lower-case verb (with a mechanism no server offers, so no credentials
