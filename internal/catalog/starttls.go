@@ -123,7 +123,8 @@ var starttls = []Requirement{
 		Keyword: "SHOULD", Level: Should, Feature: "STARTTLS",
 		Also: []Cite{{4954, "6"}},
 		Note: "Judged only when the server shows the requirement: MAIL refused in plaintext and accepted on the same session once TLS is up. " +
-			"A MAIL that is accepted in plaintext, or refused under TLS too (an authentication policy, say), makes the spec NOT APPLICABLE.",
+			"A MAIL that is accepted in plaintext, or refused under TLS too (an authentication policy, say), makes the spec NOT APPLICABLE. " +
+			"Such a server is tested with --tls starttls: under --tls auto the preflight's plaintext MAIL meets the refusal.",
 	},
 	{
 		ID: "RFC3207-4-tls-required-enhanced-code", Title: "With ENHANCEDSTATUSCODES, the 530 of a server that requires TLS carries 5.7.0.",
