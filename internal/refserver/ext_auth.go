@@ -181,7 +181,8 @@ var (
 	faultSubmissionMail = newSubmissionFault("RFC6409-4.3-auth-required",
 		"as a submission server, accepts MAIL before AUTH").may("RFC4954-6-auth-required-530",
 		// The AUTH specs that send MAIL unauthenticated meet no 530 then.
-		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
+		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax",
+		"RFC4954-8-case-insensitive")
 	faultSubmissionNoAuth = newSubmissionFault("RFC6409-7-auth-supported",
 		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...).
 		may("RFC4954-3-keyword-syntax", "RFC4954-6-auth-enhanced-codes") // feature core, and ext2.go: no AUTH line to judge

@@ -64,7 +64,7 @@ var upgradeSpecs = append([]string{
 	"RFC4954-4-no-ir-then-334", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501", "RFC4954-6-538-historical",
 	"RFC4954-9-min-three-attempts",
 	"RFC3207-4.2-reset-discards-auth", "RFC4954-6-auth-enhanced-codes", // catalogue ext2.go
-	"RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies",
+	"RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies", "RFC4954-3-mechanisms-available",
 }, authTLSSpecs...)
 
 // The faults of STARTTLS. Each wraps the STARTTLS hook (its EHLO line, the
