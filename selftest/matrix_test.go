@@ -159,6 +159,7 @@ func TestMatrix(t *testing.T) {
 			if scope := faultScope(f); scope != "" {
 				args = []string{"--label-filter", scope}
 			}
+			args = append(args, f.Args...)
 			results[i] = runAgainstConfig(t, refserver.Config{Mode: f.Mode, Faults: []string{f.ID}}, args...)
 		}(i, f)
 	}

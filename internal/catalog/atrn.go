@@ -22,6 +22,15 @@ var atrnReqs = []Requirement{
 		Also: []Cite{{2645, "5.2.1"}, {5321, "4.3.2"}},
 		Note: "RFC 2645 lists its codes without a keyword; RFC 5321 §4.3.2's 500, 501 and 421, which any command may get, come on top.",
 	},
+	{
+		ID: "RFC2645-5.2.1-atrn-replies", Title: "ATRN after AUTH for a domain the login has no access to is rejected with 450 (never 250).",
+		RFC: 2645, Sections: []string{"5.2.1"},
+		Quote:   `If the authentication used by the customer does not provide access to all of the domains specified in ATRN, the provider MUST NOT send mail for any domains to the customer; the provider MUST reject the ATRN command with a 450 code.`,
+		Keyword: "MUST", Level: Must, Feature: "ATRN",
+		Also: []Cite{{2645, "7"}},
+		Note: "The domain is under .invalid (RFC 2606), so no login has access to it; it is named alone, then after the mailbox's domain in a list. 250 (the roles reverse) and 453 (which says the login has access but " +
+			"no mail is queued) FAIL; 451 (access cannot be verified now, §5.2.1) is inconclusive; another refusal is a WARN.",
+	},
 }
 
 func init() { register(atrnReqs) }

@@ -16,6 +16,15 @@ var auth = []Requirement{
 			"Feature core: the spec must run when only the legacy AUTH= line is listed (REQUIREMENTS.md §17 item 11: FAIL when it is the only one, WARN beside a standard line).",
 	},
 	{
+		ID: "RFC4954-3-mechanisms-available", Title: "A mechanism the AUTH line lists is not refused as unsupported (504).",
+		RFC: 4954, Sections: []string{"3"},
+		Quote:   `The AUTH EHLO keyword contains as a parameter a space-separated list of the names of available [SASL] mechanisms.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "AUTH",
+		Also: []Cite{{4954, "4"}},
+		Note: "The list is described, without a keyword: a listed mechanism that gets 504 (\"not supported\", §4) is a WARN. Every listed mechanism " +
+			"is started without an initial response, in the first state and under TLS, and a 334 is cancelled with \"*\"; other refusals are other specs' business.",
+	},
+	{
 		ID: "RFC4954-4-unknown-mechanism-504", Title: "AUTH with a mechanism the server does not support gets 504.",
 		RFC: 4954, Sections: []string{"4"},
 		Quote:   `If the requested authentication mechanism is invalid (e.g., is not supported or requires an encryption layer), the server rejects the AUTH command with a 504 reply.`,
@@ -185,6 +194,26 @@ var auth = []Requirement{
 		Note: "The reply validator's row for AUTH (REQUIREMENTS.md §10.1); the codes are listed without a keyword, so a code outside them is a WARN observation.",
 	},
 
+	{
+		ID: "RFC4954-4-plain-over-tls", Title: "Under TLS, the AUTH line lists PLAIN.",
+		RFC: 4954, Sections: []string{"4"},
+		Quote:   `To ensure interoperability, client and server implementations of this extension MUST implement the [PLAIN] SASL mechanism running over TLS [TLS] [SMTP-TLS].`,
+		Keyword: "MUST", Level: Must, Feature: "AUTH",
+		Also: []Cite{{4954, "3"}, {4616, "2"}},
+		Note: "Judged on the EHLO reply under TLS (STARTTLS, or --tls implicit). A PLAIN that works but is not listed is a WARN (§3: the keyword lists the available mechanisms).",
+	},
+	{
+		ID: "RFC4954-8-case-insensitive", Title: "The AUTH verb and the AUTH= parameter of MAIL are accepted in lower case.",
+		RFC: 4954, Sections: []string{"8"},
+		Quote: `Except as noted otherwise, all alphabetic characters are case-insensitive. The use of upper or lower case characters to define token strings is for editorial clarity only. ` +
+			`Implementations MUST accept these strings in a case-insensitive fashion.`,
+		Keyword: "MUST", Level: Must, Feature: "AUTH",
+		Also: []Cite{{5321, "2.4"}},
+		Note: "Judged against the server's own answer to the upper-case form on the same session: \"auth\" with an unknown mechanism must not get 500 or 502 " +
+			"where \"AUTH\" gets another code, and MAIL with auth=<> must be accepted where AUTH=<> is. Mechanism names are left out: <sasl-mech> is " +
+			"defined by SASL (RFC 4422 §3.1: upper-case letters, digits, hyphens and underscores).",
+	},
+
 	// PLAIN (RFC 4616).
 	{
 		ID: "RFC4616-2-message-format", Title: "A PLAIN message with an empty authzid, NUL, authcid, NUL, password authenticates.",
@@ -220,6 +249,15 @@ var auth = []Requirement{
 		Keyword: KeywordABNF, Level: Must, Feature: "AUTH",
 		Also: []Cite{{4954, "4"}},
 	},
+	{
+		ID: "RFC4616-2-prep-failure", Title: "A PLAIN authentication identity holding a character SASLprep prohibits (a control character) fails, even with the right password.",
+		RFC: 4616, Sections: []string{"2"},
+		Quote:   `Regardless of the preparation algorithm used, if preparation fails or results in an empty string, verification SHALL fail.`,
+		Keyword: "SHALL", Level: Must, Feature: "AUTH",
+		Also: []Cite{{4954, "4"}},
+		Note: "The authcid is the configured user followed by U+0007 (BEL), which SASLprep prohibits (RFC 4013 §2.3, RFC 3454 C.2.1): preparation fails. " +
+			"A server that compares octets fails it too; only one that drops the character and finds the user authenticates (FAIL).",
+	},
 
 	// CRAM-MD5 (RFC 2195).
 	{
@@ -253,6 +291,36 @@ var auth = []Requirement{
 		Keyword: "MUST", Level: Must, Feature: FeatureCore,
 		Also: []Cite{{4954, "6"}},
 		Note: "Runs under --profile submission only: the user declares the target an MSA. A 2yz is a FAIL; the finding names the RFC's exception for sessions already authorised otherwise.",
+	},
+	{
+		ID: "RFC6409-7-auth-supported", Title: "Under the submission profile, the EHLO reply lists AUTH (in plaintext or under TLS).",
+		RFC: 6409, Sections: []string{"7"},
+		Quote:   `[SMTP-AUTH] allows the MSA to validate the authority and determine the identity of the submitting user and MUST be supported by the MSA.`,
+		Keyword: "MUST", Level: Must, Feature: FeatureCore,
+		Also: []Cite{{4954, "3"}},
+		Note: "Runs under --profile submission only. Feature core: the spec must run when AUTH is missing. AUTH listed only after STARTTLS passes (RFC 3207 §4.2 lets the offer change).",
+	},
+	{
+		ID: "RFC6409-7-no-etrn-atrn", Title: "Under the submission profile, the EHLO reply lists neither ETRN nor ATRN.",
+		RFC: 6409, Sections: []string{"7"},
+		Quote: `|ETRN |Extended Turn |MUST NOT|[ETRN] |` + QuoteSeparator +
+			`|ATRN |On-Demand Relay |MUST NOT|[RFC2645] |`,
+		Keyword: "MUST NOT", Level: Must, Feature: FeatureCore,
+		Also: []Cite{{1985, "2"}, {2645, "5.1.1"}},
+		Note: "Runs under --profile submission only; the EHLO replies in plaintext and, when STARTTLS is listed, under TLS are both judged. " +
+			"Table 1 gives the use of each extension on the submission port: ETRN and ATRN, which start another host's queue, MUST NOT be used there.",
+	},
+	{
+		ID: "RFC6409-7-recommended-extensions", Title: "Under the submission profile, the EHLO reply lists PIPELINING, ENHANCEDSTATUSCODES, 8BITMIME and DSN.",
+		RFC: 6409, Sections: []string{"7"},
+		Quote: `|PIPELINING |Pipelining |SHOULD |[PIPELINING] |` + QuoteSeparator +
+			`|ENHANCEDSTATUSCODES |Enhanced Status Codes |SHOULD |[CODES-EXTENSION]|` + QuoteSeparator +
+			`|DSN |Delivery Status |SHOULD |[DSN] |` + QuoteSeparator +
+			`|8BITMIME |Use 8-bit data |SHOULD |[RFC6152] |` + QuoteSeparator +
+			`Extended Status Codes [SMTP-CODES] SHOULD be supported and used according to [CODES-EXTENSION].` + QuoteSeparator +
+			`[PIPELINING] SHOULD be supported by the MSA.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Note: "Runs under --profile submission only. One WARN names every recommended keyword missing from the EHLO replies in plaintext and, when STARTTLS is listed, under TLS.",
 	},
 }
 

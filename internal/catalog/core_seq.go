@@ -37,7 +37,7 @@ var starttlsSeq = []Requirement{
 	{
 		ID: "RFC3207-4-starttls-codes", Title: "Every reply to STARTTLS (with an argument, before EHLO, in a transaction, inside TLS) uses a code of its row: 220, 454, 501, or 503, 502, 554 and the codes any command may get.",
 		RFC: 3207, Sections: []string{"4"},
-		Quote:   `After the client gives the STARTTLS command, the server responds with one of the following reply codes: 220 Ready to start TLS 501 Syntax error (no parameters allowed) 454 TLS not available due to temporary reason`,
+		Quote:   quote3207Replies,
 		Keyword: KeywordDefined, Level: Defined, Feature: "STARTTLS",
 		Also: []Cite{{3207, "4.1"}, {5321, "4.3.2"}},
 		Note: "The codes are listed without a keyword, so a code outside the row is a WARN. REQUIREMENTS.md §10.1 adds 503 (the convention for STARTTLS inside TLS or out of sequence), 502 and 554 (§4.1); " +

@@ -53,6 +53,16 @@ var enhancedStatusCodes = []Requirement{
 		Keyword: "MUST", Level: Must, Feature: "ENHANCEDSTATUSCODES",
 		Also: []Cite{{2034, "4"}},
 	},
+	{
+		ID: "RFC3463-2-registered-codes", Title: "The enhanced codes the server sends are registered ones (class.subject.detail of the SMTP Enhanced Status Codes registry).",
+		RFC: 3463, Sections: []string{"2"},
+		Quote:   `Mail system specific status codes should be mapped as close as possible to the standard status codes. Servers should send only defined, registered status codes.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: "ENHANCEDSTATUSCODES",
+		Also: []Cite{{5248, "2"}},
+		Note: "RFC 3463 postdates RFC 2119 but writes a lower-case \"should\", which is no RFC 2119 keyword: an unregistered code is a WARN. " +
+			"Registered subject.detail pairs (RFC 5248's registry, as updated by RFC 3886, 4954, 5248, 6531, 6710, 7293, 7372, 7505, 8098, 8617, 8689): " +
+			"0.0, 1.0-1.10, 2.0-2.4, 3.0-3.6, 4.0-4.7, 5.0-5.6, 6.0-6.10, 7.0-7.30.",
+	},
 }
 
 func init() { register(enhancedStatusCodes) }

@@ -33,8 +33,7 @@ var ext2 = []Requirement{
 	{
 		ID: "RFC3207-4.2-reset-discards-auth", Title: "An identity authenticated before STARTTLS does not carry over into the TLS session: AUTH after the handshake is not refused as a second AUTH.",
 		RFC: 3207, Sections: []string{"4.2"},
-		Quote: `Upon completion of the TLS handshake, the SMTP protocol is reset to the initial state (the state in SMTP after a server issues a 220 service ready greeting). ` +
-			`The server MUST discard any knowledge obtained from the client, such as the argument to the EHLO command, which was not obtained from the TLS negotiation itself.`,
+		Quote:   quote3207Reset + " " + quote3207Discard,
 		Keyword: "MUST", Level: Must, Feature: "STARTTLS",
 		Also: []Cite{{4954, "4"}},
 		Note: "The authenticated identity is knowledge obtained from the client outside the TLS negotiation. The spec authenticates before TLS " +

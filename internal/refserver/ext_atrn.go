@@ -14,7 +14,8 @@ var _ = registerExtension(&extension{
 	keyword: "ATRN",
 	// faultAtrn (misc.go) leaves ATRN out of EHLO and answers it as an
 	// ODMR server would, on a port that does not offer it.
-	offered: func(s *session) bool { return !s.has(faultAtrn) },
+	// RFC 6409 §7: a submission server (ModeSubmission) MUST NOT offer it.
+	offered: func(s *session) bool { return !s.has(faultAtrn) && s.cfg.Mode != ModeSubmission },
 	verbs:   map[string]verbHandler{"ATRN": cmdAtrn},
 })
 
@@ -34,9 +35,16 @@ var faultAtrnCodes = newFault("RFC2645-7-atrn-codes",
 	"rejects ATRN in a session that has not authenticated with 554 instead of 530").
 	may("RFC2645-5.2.1-atrn-needs-auth") // still a rejection, but not with 530
 
+// faultAtrnNoAccess wraps the ATRN handler: a login without access to a
+// domain it names is told there is no mail (453) instead of refused (450).
+var faultAtrnNoAccess = newFault("RFC2645-5.2.1-atrn-replies",
+	"answers an authenticated ATRN for a domain the login has no access to with 453 (no mail) instead of 450")
+
 func init() {
 	// Without the ATRN keyword, the ATRN specs are not applicable.
-	faultAtrn.may("RFC2645-5.2.1-atrn-needs-auth", "RFC2645-7-atrn-codes")
+	faultAtrn.may("RFC2645-5.2.1-atrn-needs-auth", "RFC2645-7-atrn-codes", "RFC2645-5.2.1-atrn-replies")
+	// Without AUTH (faults_ext2.go) the login before ATRN cannot happen.
+	faultAtrnNoAuth.may("RFC2645-5.2.1-atrn-replies")
 }
 
 // cmdAtrn answers ATRN [SP domain *("," domain)] (RFC 2645 §5.2.1).
@@ -61,7 +69,7 @@ func cmdAtrn(s *session, arg string) error {
 		}
 	}
 	for _, d := range domains {
-		if !strings.EqualFold(d, s.cfg.Domain) {
+		if !strings.EqualFold(d, s.cfg.Domain) && !s.has(faultAtrnNoAccess) {
 			return s.reply("450 4.7.1 ATRN request refused")
 		}
 	}

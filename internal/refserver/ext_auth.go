@@ -46,6 +46,8 @@ const (
 	// "Password:", the LOGIN prompts.
 	loginUserPrompt = "VXNlcm5hbWU6"
 	loginPassPrompt = "UGFzc3dvcmQ6"
+	// scramListed is the mechanism faultMechUnavailable lists.
+	scramListed = "SCRAM-SHA-256"
 )
 
 // extAuth is registered from init: its handlers refer to it.
@@ -54,7 +56,7 @@ var extAuth *extension
 func init() {
 	extAuth = registerExtension(&extension{
 		keyword:    "AUTH",
-		offered:    authOffered,
+		offered:    func(s *session) bool { return authOffered(s) && !s.has(faultSubmissionNoAuth) },
 		line:       authLine,
 		verbs:      map[string]verbHandler{"AUTH": cmdAuth},
 		mailParams: map[string]paramHandler{"AUTH": mailAuthParam},
@@ -73,7 +75,18 @@ type authState struct {
 var authSpecs = []string{
 	"RFC4954-4-success-235", "RFC4954-4-reauth-503", "RFC4954-4-strict-base64", "RFC4954-4-pipelined-plain-ir",
 	"RFC4616-2-message-format", "RFC4954-4-no-ir-then-334",
-	"RFC4954-6-auth-codes", // logs in with credentials (codes_seq.go)
+	"RFC4954-6-auth-codes",                                 // logs in with credentials (codes_seq.go)
+	"RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies", // log in first (a control; ATRN needs AUTH)
+}
+
+// plainSpecs are the AUTH specs whose stimulus is PLAIN: without it they
+// are not applicable.
+var plainSpecs = []string{
+	"RFC4616-2-255-octet-fields", "RFC4616-2-authzid-other-refused", "RFC4616-2-authzid-self", "RFC4616-2-malformed-message",
+	"RFC4616-2-message-format", "RFC4616-2-prep-failure", "RFC4954-4-authzid-prep-failure", "RFC4954-4-empty-challenge-format",
+	"RFC4954-4-failure-535", "RFC4954-4-ir-equals-is-empty", "RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334",
+	"RFC4954-4-pipelined-plain-ir", "RFC4954-4-strict-base64", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
+	"RFC4954-9-min-three-attempts",
 }
 
 // authTLSSpecs are the AUTH specs that use PLAIN or LOGIN, which a server
@@ -87,6 +100,7 @@ var authTLSSpecs = []string{
 	"RFC4954-4-long-response-ok", "RFC4954-4-no-ir-then-334", "RFC4954-4-pipelined-plain-ir", "RFC4954-4-reauth-503",
 	"RFC4954-4-strict-base64", "RFC4954-4-success-235", "RFC4954-4-too-long-500", "RFC4954-4-undecodable-501",
 	"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4954-6-auth-codes",
+	"RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC2645-5.2.1-atrn-replies",
 }
 
 // Faults of AUTH, each wrapping one hook of the extension.
@@ -94,7 +108,8 @@ var (
 	faultAuthKeyword = newFault("RFC4954-3-keyword-syntax",
 		"advertises AUTH only in the legacy form \"AUTH=PLAIN LOGIN CRAM-MD5\"").may(allAuthSpecs()...).
 		// "AUTH=..." is no ehlo-keyword, and the AUTH verb is then unlisted.
-		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs")
+		may("RFC5321-4.1.1.1-ehlo-line-syntax", "RFC5321-4.1.1.1-ehlo-lists-optional-verbs").
+		may("RFC2645-5.2.1-atrn-replies") // its login before ATRN finds no AUTH
 	faultUnknownMech = newFault("RFC4954-4-unknown-mechanism-504",
 		"answers AUTH with a mechanism it does not support with 535 instead of 504").
 		// PLAIN before TLS is not offered when STARTTLS is: it gets the 535 too.
@@ -119,7 +134,8 @@ var (
 			"RFC4954-4-strict-base64", "RFC4954-4-undecodable-501")
 	faultSuccess = newFault("RFC4954-4-success-235",
 		"answers a successful authentication with 250 instead of 235").may(authSpecs...).
-		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts")
+		may("RFC4616-2-authzid-self", "RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts",
+			"RFC3207-4.2-reset-discards-auth") // its login before TLS must get 235
 	faultFailure = newFault("RFC4954-4-failure-535",
 		"answers a wrong password with 554 instead of 535").may("RFC2195-2-digest-verification", "RFC4954-9-min-three-attempts",
 		"RFC4954-6-auth-codes") // 554 is outside the AUTH row
@@ -138,7 +154,8 @@ var (
 	faultPipelinedIR = newFault("RFC4954-4-pipelined-plain-ir",
 		"discards the input pipelined after an AUTH command that succeeds with an initial response")
 	faultAuthParam = newFault("RFC4954-5-auth-param-accepted",
-		"refuses the MAIL parameter AUTH= from a client that has not authenticated with 555").may("RFC4954-5-auth-param-syntax")
+		"refuses the MAIL parameter AUTH= from a client that has not authenticated with 555").may("RFC4954-5-auth-param-syntax",
+		"RFC4954-8-case-insensitive") // its upper-case control is refused
 	faultAuthParamSyntax = newFault("RFC4954-5-auth-param-syntax",
 		"accepts an AUTH= value that is not valid xtext")
 	fault538 = newFault("RFC4954-6-538-historical",
@@ -164,7 +181,20 @@ var (
 	faultSubmissionMail = newSubmissionFault("RFC6409-4.3-auth-required",
 		"as a submission server, accepts MAIL before AUTH").may("RFC4954-6-auth-required-530",
 		// The AUTH specs that send MAIL unauthenticated meet no 530 then.
-		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax")
+		"RFC4954-4-auth-in-transaction-503", "RFC4954-5-auth-param-accepted", "RFC4954-5-auth-param-syntax",
+		"RFC4954-8-case-insensitive")
+	faultSubmissionNoAuth = newSubmissionFault("RFC6409-7-auth-supported",
+		"as a submission server, does not offer AUTH (in plaintext or under TLS)").may(allAuthSpecs()...).
+		may("RFC4954-3-keyword-syntax", "RFC4954-6-auth-enhanced-codes") // feature core, and ext2.go: no AUTH line to judge
+	faultPlainMissing = newFault("RFC4954-4-plain-over-tls",
+		"does not implement PLAIN: the AUTH line lists LOGIN and CRAM-MD5 under TLS, and AUTH PLAIN gets 504").
+		may(plainSpecs...)
+	faultPrepAuthcid = newFault("RFC4616-2-prep-failure",
+		"drops control characters from a PLAIN authentication identity before looking the user up, instead of failing the preparation")
+	faultMechUnavailable = newFault("RFC4954-3-mechanisms-available",
+		"lists SCRAM-SHA-256, which it does not implement, in its AUTH line, and answers AUTH SCRAM-SHA-256 with 504")
+	faultAuthParamCase = newFault("RFC4954-8-case-insensitive",
+		"matches the MAIL parameter keyword AUTH case-sensitively: auth=<> gets 555")
 	faultSubmissionNoop = newSubmissionFault("RFC4954-6-auth-required-530",
 		"as a submission server, answers NOOP and RSET before AUTH with 530")
 )
@@ -181,7 +211,7 @@ func allAuthSpecs() []string {
 		"RFC4954-6-538-historical", "RFC4954-9-min-three-attempts", "RFC4616-2-message-format", "RFC4616-2-authzid-self",
 		"RFC4616-2-authzid-other-refused", "RFC4616-2-255-octet-fields", "RFC4616-2-malformed-message",
 		"RFC2195-2-challenge-msgid", "RFC2195-2-challenge-unique", "RFC2195-2-digest-verification",
-		"RFC4954-6-auth-codes"}
+		"RFC4954-6-auth-codes", "RFC4954-4-plain-over-tls", "RFC4616-2-prep-failure", "RFC4954-8-case-insensitive", "RFC4954-3-mechanisms-available"}
 }
 
 // newSubmissionFault declares a fault that shows when the server runs as a
@@ -239,10 +269,19 @@ func authLine(s *session) string {
 
 // authMechanisms returns the mechanisms offered in the session's state.
 func (s *session) authMechanisms() []string {
-	if s.plaintextAuthAllowed() {
-		return []string{"PLAIN", "LOGIN", "CRAM-MD5"}
+	var mechs []string
+	switch {
+	case s.plaintextAuthAllowed() && s.has(faultPlainMissing):
+		mechs = []string{"LOGIN", "CRAM-MD5"}
+	case s.plaintextAuthAllowed():
+		mechs = []string{"PLAIN", "LOGIN", "CRAM-MD5"}
+	default:
+		mechs = []string{"CRAM-MD5"}
 	}
-	return []string{"CRAM-MD5"}
+	if s.has(faultMechUnavailable) {
+		mechs = append(mechs, scramListed)
+	}
+	return mechs
 }
 
 // plaintextAuthAllowed reports whether PLAIN and LOGIN may be used now:
@@ -289,6 +328,8 @@ func cmdAuth(s *session, arg string) error {
 		return s.reply("504 5.5.4 Unrecognized authentication mechanism") // §4
 	}
 	switch mech {
+	case scramListed: // faultMechUnavailable: listed, not implemented
+		return s.reply("504 5.5.4 Unrecognized authentication mechanism")
 	case "PLAIN":
 		return s.authPlain(ir, hasIR)
 	case "LOGIN":
@@ -324,6 +365,21 @@ func (s *session) authRead(challenge string) (data []byte, refusal string, err e
 	}
 	data, refusal = s.authDecode(string(line))
 	return data, refusal, nil
+}
+
+// authStep is one round of a mechanism: it sends the challenge and reads
+// the response. When the response ends the exchange (a cancel, bad
+// base64, a line too long) it sends the refusal and done is true; err is
+// then the result of the exchange.
+func (s *session) authStep(challenge string) (data []byte, done bool, err error) {
+	data, refusal, err := s.authRead(challenge)
+	switch {
+	case err != nil:
+		return nil, true, err
+	case refusal != "":
+		return nil, true, s.authDone("", refusal, false)
+	}
+	return data, false, nil
 }
 
 // strictBase64 is RFC 4954 §8's base64: groups of four, padding only at
@@ -384,9 +440,11 @@ func (s *session) authDone(user, refusal string, pipelined bool) error {
 	return nil
 }
 
-// badPassword is the refusal of a known user's wrong password.
-func (s *session) badPassword() string {
-	if s.has(faultFailure) {
+// passwordRefusal is the refusal of a wrong password for user: "" (the
+// 535 of authDone) but under faultFailure, which answers a known user's
+// wrong password with 554.
+func (s *session) passwordRefusal(user string) string {
+	if _, known := s.cfg.Users[user]; known && s.has(faultFailure) {
 		return "554 5.7.8 Authentication failed"
 	}
 	return ""
@@ -400,10 +458,7 @@ func (s *session) checkPassword(user, password string) bool {
 
 // authPlain runs PLAIN (RFC 4616): one message, NUL-separated.
 func (s *session) authPlain(ir string, hasIR bool) error {
-	var (
-		data    []byte
-		refusal string
-	)
+	var data []byte
 	switch {
 	case !hasIR || (ir == "=" && s.has(faultIREquals)):
 		if s.has(faultNoIR) {
@@ -413,16 +468,17 @@ func (s *session) authPlain(ir string, hasIR bool) error {
 		if s.has(faultEmptyChallenge) {
 			challenge = "334"
 		}
+		var done bool
 		var err error
-		if data, refusal, err = s.authRead(challenge); err != nil {
+		if data, done, err = s.authStep(challenge); done {
 			return err
 		}
 	case ir == "=": // §4: present, but empty
 	default:
-		data, refusal = s.authDecode(ir)
-	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
+		var refusal string
+		if data, refusal = s.authDecode(ir); refusal != "" {
+			return s.authDone("", refusal, false)
+		}
 	}
 	user, refusal := s.verifyPlain(string(data))
 	return s.authDone(user, refusal, hasIR)
@@ -439,6 +495,9 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	authzid, authcid, passwd := parts[0], parts[1], parts[2]
+	if s.has(faultPrepAuthcid) {
+		authcid = dropControls(authcid)
+	}
 	if s.has(faultField255) && (len(authzid) > faultFieldLimit || len(authcid) > faultFieldLimit || len(passwd) > faultFieldLimit) {
 		return "", "501 5.5.2 Field too long"
 	}
@@ -449,10 +508,7 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	if !s.checkPassword(authcid, passwd) {
-		if _, known := s.cfg.Users[authcid]; known {
-			return "", s.badPassword()
-		}
-		return "", ""
+		return "", s.passwordRefusal(authcid)
 	}
 	if authzid == "" || s.has(faultAuthzidIgnored) {
 		return authcid, ""
@@ -461,12 +517,7 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	if s.has(faultAuthzidPrep) {
-		authzid = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return -1
-			}
-			return r
-		}, authzid)
+		authzid = dropControls(authzid)
 	}
 	// RFC 4954 §4: an authzid that fails preparation (SASLprep prohibits
 	// control characters) fails; there are no proxy rights, so the authzid
@@ -475,6 +526,17 @@ func (s *session) verifyPlain(msg string) (user, refusal string) {
 		return "", ""
 	}
 	return authcid, ""
+}
+
+// dropControls removes the ASCII control characters from s (the faults
+// that skip SASLprep's prohibition instead of failing).
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // preparable reports whether SASLprep would accept s as far as this server
@@ -499,26 +561,16 @@ func (s *session) authLogin(hasIR bool) error {
 	if s.has(faultPromptText) {
 		userPrompt, passPrompt = "334 Username:", "334 Password:"
 	}
-	user, refusal, err := s.authRead(userPrompt)
-	if err != nil || refusal != "" {
-		if err != nil {
-			return err
-		}
-		return s.authDone("", refusal, false)
-	}
-	pass, refusal, err := s.authRead(passPrompt)
-	if err != nil {
+	user, done, err := s.authStep(userPrompt)
+	if done {
 		return err
 	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
+	pass, done, err := s.authStep(passPrompt)
+	if done {
+		return err
 	}
 	if !s.checkPassword(string(user), string(pass)) {
-		refusal := ""
-		if _, known := s.cfg.Users[string(user)]; known {
-			refusal = s.badPassword()
-		}
-		return s.authDone("", refusal, false)
+		return s.authDone("", s.passwordRefusal(string(user)), false)
 	}
 	return s.authDone(string(user), "", false)
 }
@@ -530,12 +582,9 @@ func (s *session) authCram(hasIR bool) error {
 		return s.reply("501 5.7.0 CRAM-MD5 takes no initial response")
 	}
 	challenge := s.cramChallenge()
-	resp, refusal, err := s.authRead("334 " + base64.StdEncoding.EncodeToString([]byte(challenge)))
-	if err != nil {
+	resp, done, err := s.authStep("334 " + base64.StdEncoding.EncodeToString([]byte(challenge)))
+	if done {
 		return err
-	}
-	if refusal != "" {
-		return s.authDone("", refusal, false)
 	}
 	i := strings.LastIndexByte(string(resp), ' ')
 	if i < 0 {
@@ -549,7 +598,7 @@ func (s *session) authCram(hasIR bool) error {
 	m := hmac.New(md5.New, []byte(pass))
 	m.Write([]byte(challenge))
 	if !s.has(faultCramDigest) && !hmac.Equal([]byte(hex.EncodeToString(m.Sum(nil))), []byte(digest)) {
-		return s.authDone("", s.badPassword(), false)
+		return s.authDone("", s.passwordRefusal(user), false)
 	}
 	return s.authDone(user, "", false)
 }
@@ -575,6 +624,9 @@ func (s *session) cramChallenge() string {
 // value is a mailbox or "<>". The server trusts no one, so a valid value is
 // parsed and dropped (§5 allows it).
 func mailAuthParam(s *session, p param) string {
+	if p.written != "AUTH" && s.has(faultAuthParamCase) {
+		return "555 5.5.4 Unsupported parameter " + p.written
+	}
 	if s.has(faultAuthParam) && !s.authenticated() {
 		return "555 5.5.4 Unsupported parameter AUTH"
 	}

@@ -15,6 +15,9 @@ import (
 var extEnhancedStatusCodes = registerExtension(&extension{
 	keyword: "ENHANCEDSTATUSCODES",
 	line:    escLine,
+	// RFC 6409 §7 recommends it on the submission port too:
+	// faultSubmissionNoEsc leaves it out there.
+	offered: func(s *session) bool { return !s.has(faultSubmissionNoEsc) },
 })
 
 // escState is the session state of the extension.
@@ -40,6 +43,11 @@ var (
 		"puts the enhanced code on the first line of a multiline reply only")
 	faultEscHelo = newFault("RFC2034-4-regardless-of-ehlo",
 		"in a session greeted with HELO, leaves the enhanced code out of its 2yz replies (its errors keep theirs)")
+	faultEscUnregistered = newFault("RFC3463-2-registered-codes",
+		"writes its generic status code as class.0.1, a detail RFC 3463 and the registry leave undefined, instead of class.0.0")
+	faultSubmissionNoEsc = newSubmissionFault("RFC6409-7-recommended-extensions",
+		"as a submission server, does not offer ENHANCEDSTATUSCODES").
+		may("RFC4954-6-auth-enhanced-codes") // judged only when the keyword is listed
 	faultEscSyntax = newFault("RFC3463-2-code-syntax",
 		"writes the subject of the enhanced code of its 500 reply to an unknown command with a leading zero (5.05.1)")
 )
@@ -82,6 +90,8 @@ func escReplyText(s *session, code, text string, i int) string {
 		return status + rest
 	case s.last == "RCPT" && code[0] == '5' && s.has(faultEscClass):
 		status = "4" + status[1:]
+	case status[1:] == ".0.0" && s.has(faultEscUnregistered):
+		status = status[:1] + ".0.1"
 	case s.unknown && s.has(faultEscSyntax):
 		class, sub, _ := strings.Cut(status, ".")
 		status = class + ".0" + sub

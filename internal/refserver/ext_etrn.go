@@ -30,8 +30,11 @@ var _ = registerExtension(&extension{
 		}
 		return "ETRN"
 	},
-	offered: func(s *session) bool { return !s.has(faultEtrnKeyword) },
-	verbs:   map[string]verbHandler{"ETRN": cmdEtrn},
+	// RFC 6409 §7: a submission server (ModeSubmission) MUST NOT offer it.
+	offered: func(s *session) bool {
+		return !s.has(faultEtrnKeyword) && (s.cfg.Mode != ModeSubmission || s.has(faultSubmissionEtrn))
+	},
+	verbs: map[string]verbHandler{"ETRN": cmdEtrn},
 })
 
 // Faults of ETRN. Each wraps the ETRN verb handler and misbehaves whenever
@@ -50,6 +53,8 @@ var (
 		"answers ETRN for a domain it holds mail for with 253 but leaves the number of messages out of the text")
 	faultEtrnParams = newFault("RFC1985-2-etrn-no-params",
 		"lists ETRN in the EHLO reply with a parameter (\"ETRN QUEUE\")")
+	faultSubmissionEtrn = newSubmissionFault("RFC6409-7-no-etrn-atrn",
+		"as a submission server, offers ETRN (lists it in EHLO and takes it)")
 	faultEtrnOptions = newFault("RFC1985-etrn-options",
 		"honours ETRN @<domain> for any suffix of its domain, so that ETRN @test releases everything under .test")
 )

@@ -17,6 +17,7 @@ var errParamSyntax = errors.New("refserver: invalid parameter syntax")
 //	esmtp-value   = 1*(%d33-60 / %d62-126)
 type param struct {
 	keyword  string // upper-cased: keywords are case-insensitive (§2.4)
+	written  string // the keyword as the client wrote it
 	value    string
 	hasValue bool
 }
@@ -51,7 +52,7 @@ func parseParams(s string) ([]param, error) {
 				}
 			}
 		}
-		out = append(out, param{keyword: strings.ToUpper(kw), value: val, hasValue: hasVal})
+		out = append(out, param{keyword: strings.ToUpper(kw), written: kw, value: val, hasValue: hasVal})
 	}
 	return out, nil
 }

@@ -237,6 +237,10 @@ type Fault struct {
 	// cannot test its own requirement); none may become FAIL or WARN
 	// unless listed in Also.
 	BreaksSetup bool
+	// Args are smtpspec arguments the fault's run needs ("--tls starttls"
+	// for a server that requires TLS before mail, which the plaintext
+	// preflight of --tls auto cannot get past).
+	Args []string
 }
 
 // Server is a running reference server.
@@ -275,6 +279,7 @@ type fault struct {
 	mode        Mode
 	also        []string
 	breaksSetup bool
+	args        []string
 }
 
 // may declares the other specs the fault legitimately changes, because
@@ -298,6 +303,13 @@ func (f *fault) breaksSessionSetup() *fault {
 // inconclusive (ERROR or NOT APPLICABLE) under it.
 func (f *fault) dropsSessions() *fault {
 	f.breaksSetup = true
+	return f
+}
+
+// runWith declares the smtpspec arguments the fault's run needs
+// (Fault.Args).
+func (f *fault) runWith(args ...string) *fault {
+	f.args = append(f.args, args...)
 	return f
 }
 
@@ -337,7 +349,7 @@ func newRefuseFault(id, description string) *fault {
 func Faults() []Fault {
 	out := make([]Fault, 0, len(faultRegistry))
 	for _, f := range faultRegistry {
-		out = append(out, Fault{ID: f.id, Spec: f.spec, Description: f.description, Mode: f.mode, Also: f.also, BreaksSetup: f.breaksSetup})
+		out = append(out, Fault{ID: f.id, Spec: f.spec, Description: f.description, Mode: f.mode, Also: f.also, BreaksSetup: f.breaksSetup, Args: f.args})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

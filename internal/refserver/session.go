@@ -394,6 +394,9 @@ func (s *session) handle(line []byte, long bool) error {
 	if refusal := s.submissionRefusal(upper); refusal != "" {
 		return s.reply(refusal) // ModeSubmission before AUTH (ext_auth.go)
 	}
+	if refusal := s.tlsRequiredRefusal(upper); refusal != "" {
+		return s.reply(refusal) // faults of a server requiring TLS (ext_starttls.go)
+	}
 	if upper == "NOOP" {
 		return s.cmdNoop(arg) // RFC 5321 §4.1.1.9: the argument is ignored
 	}

@@ -73,6 +73,33 @@ func cancel(s *framework.Session, r framework.Reply) {
 	}
 }
 
+// eachListedMechanism starts every mechanism the AUTH line lists, without
+// an initial response, and hands each reply to judge; a 334 is cancelled
+// with "*" afterwards. It runs on the first session (the gate may have
+// upgraded it) and, when STARTTLS is listed, on a session of its own under
+// TLS, whose offer may differ (RFC 3207 §4.2).
+func eachListedMechanism(t *framework.T, judge func(s *framework.Session, mech string, r framework.Reply)) {
+	check := func(s *framework.Session) {
+		for _, mech := range s.Mechanisms() {
+			r := s.AuthCmd(mech, "", false)
+			judge(s, mech, r)
+			cancel(s, r)
+			if r.Code == 235 {
+				break
+			}
+		}
+		t.Checked()
+	}
+	s := t.Greeted()
+	check(s)
+	end(s)
+	if s.Has("STARTTLS") && framework.BeforeGate != nil {
+		s = t.Greeted()
+		framework.BeforeGate(s, "AUTH")
+		check(s)
+	}
+}
+
 // challenge starts mech without an initial response and requires a 334 (a
 // precondition of the spec: anything else ends it).
 func challenge(t *framework.T, s *framework.Session, mech string) framework.Reply {
@@ -462,29 +489,12 @@ var _ = ginkgo.Describe("AUTH", func() {
 	// RFC 4954 §6: 538 only for mechanisms not advertised.
 	framework.It(framework.Requirement{ID: "RFC4954-6-538-historical", Commands: authVerb},
 		"answers no advertised mechanism with 538 (encryption required)", func(t *framework.T) {
-			check := func(s *framework.Session) {
-				for _, mech := range s.Mechanisms() {
-					r := s.AuthCmd(mech, "", false)
-					if r.Code == 538 {
-						t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(), Expected: "no 538 for a mechanism advertised in this state (RFC 4954 §6)",
-							Detail: mech + " is advertised but refused for lack of encryption"})
-					}
-					cancel(s, r)
-					if r.Code == 235 {
-						break
-					}
+			eachListedMechanism(t, func(s *framework.Session, mech string, r framework.Reply) {
+				if r.Code == 538 {
+					t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(), Expected: "no 538 for a mechanism advertised in this state (RFC 4954 §6)",
+						Detail: mech + " is advertised but refused for lack of encryption"})
 				}
-				t.Checked()
-			}
-			s := t.Greeted()
-			check(s)
-			end(s)
-			if s.Has("STARTTLS") && framework.BeforeGate != nil {
-				// The offer under TLS, in a session of its own.
-				s = t.Greeted()
-				framework.BeforeGate(s, "AUTH")
-				check(s)
-			}
+			})
 		})
 
 	// RFC 4954 §9: no drop before 3 failures.

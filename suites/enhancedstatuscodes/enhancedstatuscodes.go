@@ -32,18 +32,20 @@ var replyRules = []struct{ id, text string }{
 // sampleReplies sends commands whose replies span the classes, each read
 // through the validator: MAIL, a RCPT for an unknown user in the mailbox's
 // domain (when a mailbox is known), NOOP, RSET, an unknown verb, VRFY and
-// QUIT.
-func sampleReplies(t *framework.T, s *framework.Session) {
-	s.Cmd("MAIL FROM:<" + t.Cfg.Sender + ">")
+// QUIT. each, when set, sees every command line and its reply.
+func sampleReplies(t *framework.T, s *framework.Session, each func(line string, r framework.Reply)) {
+	lines := []string{"MAIL FROM:<" + t.Cfg.Sender + ">"}
 	if mbx := t.Cfg.Mailbox; mbx != "" {
 		domain := mbx[strings.LastIndexByte(mbx, '@')+1:]
-		s.Cmd("RCPT TO:<smtpspec-no-such-user-2034@" + domain + ">")
+		lines = append(lines, "RCPT TO:<smtpspec-no-such-user-2034@"+domain+">")
 	}
-	s.Cmd("NOOP")
-	s.Cmd("RSET")
-	s.Cmd("XSMTPSPEC2034")
-	s.Cmd("VRFY postmaster")
-	s.Cmd("QUIT")
+	lines = append(lines, "NOOP", "RSET", "XSMTPSPEC2034", "VRFY postmaster", "QUIT")
+	for _, line := range lines {
+		r := s.Cmd(line)
+		if each != nil {
+			each(line, r)
+		}
+	}
 }
 
 var _ = ginkgo.Describe("ENHANCEDSTATUSCODES", func() {
@@ -66,7 +68,7 @@ var _ = ginkgo.Describe("ENHANCEDSTATUSCODES", func() {
 		framework.It(framework.Requirement{
 			ID: r.id, Commands: []string{"MAIL", "RCPT", "NOOP", "RSET", "VRFY", "QUIT"},
 		}, r.text, func(t *framework.T) {
-			sampleReplies(t, t.Greeted())
+			sampleReplies(t, t.Greeted(), nil)
 			t.Checked()
 		})
 	}
