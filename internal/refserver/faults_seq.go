@@ -11,7 +11,7 @@ var (
 		"answers EHLO in a greeted session with no transaction (and no message) since with 503 (duplicate greeting)").
 		may("RFC5321-4.1.3-ehlo-address-literal", // sends its two literals in one session
 			"RFC5321-4.3.2-hello-codes", // its battery greets again: 503 is not in the EHLO row
-			"RFC5321-4.1.1.5-rset-250") // greets again after RSET in its setup
+			"RFC5321-4.1.1.5-rset-250")  // greets again after RSET in its setup
 	faultEhloAfterMail = newFault("RFC5321-4.1.4-state-ehlo-s2",
 		"answers EHLO in a transaction with no recipient yet with 503 (transaction in progress)")
 	faultEhloAfterRcpt = newFault("RFC5321-4.1.4-state-ehlo-s3",
