@@ -77,6 +77,13 @@ func preflight(ctx context.Context, cfg config.Config) (wire.Reply, *preflightSt
 	if stop != nil || r.Code != 250 {
 		return g, stop
 	}
+	// A refused MAIL in plaintext may mean "TLS first" (RFC 3207 §4: 530,
+	// or a 4yz/5yz of local policy): under --tls auto the specs run in
+	// plaintext, so the refusal names the flag that upgrades every session.
+	tlsHint := ""
+	if cfg.TLSMode == config.TLSAuto && r.Lists("STARTTLS") {
+		tlsHint = "; it lists STARTTLS: if it takes mail only over TLS (RFC 3207 §4), write --tls starttls"
+	}
 	if cfg.TLSMode == config.TLSStartTLS {
 		if !r.Lists("STARTTLS") {
 			return g, &preflightStop{code: ExitUsage, greeted: true,
@@ -106,14 +113,14 @@ func preflight(ctx context.Context, cfg config.Config) (wire.Reply, *preflightSt
 	if stop != nil || r.Code == 0 {
 		return g, stop
 	}
-	if stop := refused(r, "--sender", cfg.Sender, "MAIL FROM", cfg.Profile); stop != nil || r.Code != 250 {
+	if stop := refused(r, "--sender", cfg.Sender, "MAIL FROM", cfg.Profile, tlsHint); stop != nil || r.Code != 250 {
 		return g, stop
 	}
 	r, stop = s.command("RCPT TO", "RCPT TO:<"+cfg.Mailbox+">")
 	if stop != nil || r.Code == 0 {
 		return g, stop
 	}
-	if stop := refused(r, "--mailbox", cfg.Mailbox, "RCPT TO", cfg.Profile); stop != nil {
+	if stop := refused(r, "--mailbox", cfg.Mailbox, "RCPT TO", cfg.Profile, tlsHint); stop != nil {
 		return g, stop
 	}
 	_, stop = s.command("RSET", "RSET")
@@ -163,7 +170,7 @@ func (s *preflightSession) quit() {
 }
 
 // refused turns a refusal of the configured sender or mailbox into a stop.
-func refused(r wire.Reply, flag, addr, cmd, profile string) *preflightStop {
+func refused(r wire.Reply, flag, addr, cmd, profile, hint string) *preflightStop {
 	switch {
 	case r.Code == 250 || (cmd == "RCPT TO" && r.Code == 251):
 		return nil
@@ -174,13 +181,13 @@ func refused(r wire.Reply, flag, addr, cmd, profile string) *preflightStop {
 		return nil
 	case r.Code == 530:
 		return &preflightStop{code: ExitUsage, greeted: true,
-			msg: fmt.Sprintf("the server requires authentication before %s (%s): for a submission server write --profile submission (with --auth-user USER to test past AUTH)", cmd, plain(r))}
+			msg: fmt.Sprintf("the server requires authentication before %s (%s): for a submission server write --profile submission (with --auth-user USER to test past AUTH)%s", cmd, plain(r), hint)}
 	case r.Code >= 400 && r.Code < 500:
 		return &preflightStop{code: ExitUntestable, greeted: true,
-			msg: fmt.Sprintf("%s %s deferred: %s answered %s (greylisting or a rate limit?); try again later", flag, addr, cmd, plain(r))}
+			msg: fmt.Sprintf("%s %s deferred: %s answered %s (greylisting or a rate limit?); try again later%s", flag, addr, cmd, plain(r), hint)}
 	case r.Code >= 500:
 		return &preflightStop{code: ExitUsage, greeted: true,
-			msg: fmt.Sprintf("%s %s refused: %s", flag, addr, plain(r))}
+			msg: fmt.Sprintf("%s %s refused: %s%s", flag, addr, plain(r), hint)}
 	}
 	// Anything else (a 2yz or 3yz that is not the answer) is for the
 	// specs to judge.

@@ -160,3 +160,19 @@ func TestPreflightSubmission530(t *testing.T) {
 		t.Errorf("submission profile: stopped: %s", stop.msg)
 	}
 }
+
+// TestPreflightTLSFirst: a server that lists STARTTLS and refuses MAIL in
+// plaintext (RFC 3207 §4) stops a --tls auto run with the hint to write
+// --tls starttls, whether it answers 530 or a 4yz of local policy.
+func TestPreflightTLSFirst(t *testing.T) {
+	for _, mail := range []string{"530 5.7.0 Must issue a STARTTLS command first", "451 4.7.0 TLS required"} {
+		cfg := preflightConfig(tlsServer{listStartTLS: true, mail: mail}.start(t))
+		if _, stop := preflight(context.Background(), cfg); stop == nil || !strings.Contains(stop.msg, "write --tls starttls") {
+			t.Errorf("MAIL answered %q: %+v, want a stop naming --tls starttls", mail, stop)
+		}
+		cfg = preflightConfig(tlsServer{mail: mail}.start(t))
+		if _, stop := preflight(context.Background(), cfg); stop == nil || strings.Contains(stop.msg, "--tls starttls") {
+			t.Errorf("MAIL answered %q, no STARTTLS listed: %+v, want a stop without the TLS hint", mail, stop)
+		}
+	}
+}
