@@ -90,6 +90,9 @@ func (s *session) cmdData(arg string) error {
 	if refusal == "" && err == nil {
 		refusal = s.contentFault(data) // faults_more.go
 	}
+	if refusal == "" && err == nil {
+		refusal = s.x1ContentFault(data) // faults_x1.go
+	}
 	if err == nil && refusal == "" {
 		refusal = s.extDataEnd(data) // before the transaction's state is cleared
 	}

@@ -436,8 +436,8 @@ func scriptCases() []scriptCase {
 			step{line: "VRFY <someone@other.example>", want: "252 2.1.5 Cannot VRFY user, but will accept message and attempt delivery\r\n"},
 			step{line: "VRFY <a@@b>", want: "501 "})},
 		{name: "vrfy, expn and help keep the transaction", steps: steps(ehlo, mailOK, rcptOK,
-			step{line: "VRFY postmaster", want: "250 "}, step{line: "EXPN postmaster", want: "502 "}, step{line: "HELP", want: "214-"}, dataGo, step{line: ".", want: queued})},
-		{name: "expn not implemented", steps: steps(step{line: "EXPN postmaster", want: "502 5.5.1 EXPN not implemented\r\n"})},
+			step{line: "VRFY postmaster", want: "250 "}, step{line: "EXPN postmaster", want: "252 "}, step{line: "HELP", want: "214-"}, dataGo, step{line: ".", want: queued})},
+		{name: "expn disabled", steps: steps(step{line: "EXPN postmaster", want: "252 2.0.0 Cannot EXPN: list expansion is disabled\r\n"})},
 		{name: "help", steps: steps(
 			step{line: "HELP", want: "214-2.0.0 smtpspec reference server, see RFC 5321\r\n214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP\r\n214-2.0.0 Use HELP <command> for details\r\n214 2.0.0 End of HELP info\r\n"},
 			step{line: "HELP mail", want: "214 2.0.0 MAIL FROM:<reverse-path>"},

@@ -1,0 +1,68 @@
+package catalog
+
+// coreX1 continues the catalogue of RFC 5321 itself (feature "core"):
+// mailbox comparison (quoted local parts, the case of the domain), the
+// MAIL line lengthened by the parameters of the advertised extensions,
+// VRFY and EXPN support, and what a message is not refused for (the
+// recipients its header lists, control characters in its text).
+var coreX1 = []Requirement{
+	{
+		ID: "RFC5321-4.1.2-quoted-forms-equivalent", Title: "A recipient whose local part is written as a quoted string gets the same answer as the same mailbox written without quotes.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `For any purposes that require generating or comparing Local-parts (e.g., to specific mailbox names), all quoted forms MUST be treated as equivalent, and the sending system SHOULD transmit the form that uses the minimum quoting possible.`,
+		Keyword: "MUST", Level: Must, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.1.1.3"}},
+		Note: "RFC5321-4.1.2-quoted-local-part checks that a quoted local part is valid syntax in MAIL; this entry checks that RCPT matches it to the mailbox it names: " +
+			"<\"user\"@domain> and <\"\\user\"@domain> (a quoted-pair) are the mailbox <user@domain>.",
+	},
+	{
+		ID: "RFC5321-2.4-domain-case-insensitive", Title: "A recipient whose domain is written in another case (upper, mixed) gets the same answer as the mailbox as configured.",
+		RFC: 5321, Sections: []string{"2.4"},
+		Quote:   `That is, a command verb, an argument value other than a mailbox local-part, and free form text MAY be encoded in upper case, lower case, or any mixture of upper and lower case with no impact on its meaning.`,
+		Keyword: "MAY", Level: May, Feature: FeatureCore,
+		Also: []Cite{{5321, "2.3.5"}},
+		Note: "The MAY is the client's freedom; \"with no impact on its meaning\" is what the server owes in return. " +
+			"RFC5321-2.4-verb-case-insensitive covers the verbs and the \"TO:\" keyword; this entry covers the domain of a mailbox, which a server matches against the domains it serves.",
+	},
+	{
+		ID: "RFC5321-4.5.3.1.4-extension-increments", Title: "A MAIL line longer than 512 octets, made long only by parameters of the advertised extensions at their allowed sizes, is accepted.",
+		RFC: 5321, Sections: []string{"4.5.3.1.4", "4.5.3.1"},
+		Quote: `The maximum total length of a command line including the command word and the <CRLF> is 512 octets. SMTP extensions may be used to increase this limit.` + QuoteSeparator +
+			`Every implementation MUST be able to receive objects of at least these sizes.`,
+		Keyword: "MUST", Level: Must, Feature: FeatureCore,
+		Also: []Cite{{1870, "3"}, {4954, "3"}, {6531, "3.1"}, {3461, "5.4"}, {5321, "2.2.2"}},
+		Note: "Each extension raises the limit for its parameters: SIZE by 26 (RFC 1870 §3(5)), AUTH by 500 (RFC 4954 §3(5)), SMTPUTF8 by 10 (RFC 6531 §3.1(5)); " +
+			"RFC 3461 §5.4 asks for 1036 and for a line \"large enough for ... any combination of ESMTP parameters which may be used with that command\". " +
+			"The spec builds the line from the parameters the server advertises (AUTH= a 254-octet mailbox in xtext, ENVID= of 100 characters, RET, SIZE= of 20 digits, SMTPUTF8, BODY=8BITMIME); " +
+			"it is NOT APPLICABLE when they cannot make it longer than 512 octets. RFC3461-5.4-parameter-sizes covers the RCPT line.",
+	},
+	{
+		ID: "RFC5321-3.5.2-vrfy-expn-should-support", Title: "EXPN is supported: it is not answered 500 or 502 (not implemented); a site that disables it answers 252 or refuses.",
+		RFC: 5321, Sections: []string{"3.5.1", "3.5.2"},
+		Quote: `Implementations SHOULD support VRFY and EXPN (however, see Section 3.5.2 and Section 7.3).` + QuoteSeparator +
+			`Server implementations SHOULD support both VRFY and EXPN. For security reasons, implementations MAY provide local installations a way to disable either or both of these commands through configuration options or the equivalent (see Section 7.3).`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Also: []Cite{{5321, "7.3"}, {5321, "4.2.4"}},
+		Note: "A disabled command is still supported: §7.3 has it answer 252, and a refusal such as 550 (Exim's \"Administrative prohibition\") shows it is implemented. " +
+			"Only 500 and 502, which say the command is not implemented (§4.2.4), miss the SHOULD. The spec sends EXPN only: VRFY's support is judged by RFC5321-4.5.1-vrfy-in-minimum-set (500 FAIL, 502 WARN) and RFC5321-7.3-vrfy-disabled-252.",
+	},
+	{
+		ID: "RFC5321-4.5.3.1.8-no-reject-header-recipients", Title: "A message whose To: field lists 150 addresses is not refused for that.",
+		RFC: 5321, Sections: []string{"4.5.3.1.8"},
+		Quote:   `The general principle that relaying SMTP server MUST NOT, and delivery SMTP servers SHOULD NOT, perform validation tests on message header fields suggests that messages SHOULD NOT be rejected based on the total number of recipients shown in header fields.`,
+		Keyword: "SHOULD NOT", Level: Should, Feature: FeatureCore,
+		Note: "The envelope has one recipient (the mailbox); only the header lists 150, more than the 100 recipients §4.5.3.1.8 has a server take in one transaction.",
+	},
+	{
+		ID: "RFC5321-4.1.1.4-control-characters", Title: "A message whose text holds ASCII control characters (other than NUL, CR and LF) is accepted.",
+		RFC: 5321, Sections: []string{"4.1.1.4", "4.5.2"},
+		Quote: `The mail data may contain any of the 128 ASCII character codes, although experience has indicated that use of control characters other than SP, HT, CR, and LF may cause problems and SHOULD be avoided when possible.` + QuoteSeparator +
+			`The mail data may contain any of the 128 ASCII characters. All characters are to be delivered to the recipient's mailbox, including spaces, vertical and horizontal tabs, and other control characters.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: FeatureCore,
+		Also: []Cite{{5321, "2.3.8"}},
+		Note: "DEFINED: the lower-case \"may contain\" and \"are to be delivered\" describe what the data can hold, and the SHOULD is the sender's. A refusal is a WARN. " +
+			"NUL is left out (RFC5321-4.1.2-control-char-501 and the robustness specs deal with it), and so are CR and LF, whose bare forms §2.3.8 treats apart.",
+	},
+}
+
+func init() { register(coreX1) }

@@ -1,0 +1,73 @@
+package refserver
+
+import (
+	"strings"
+)
+
+// Faults of the core specs of catalogue core_x1.go. Each wraps one hook,
+// like a real bug: the mailbox lookup of RCPT (x1RcptFault, called by
+// cmdRcpt before the clean lookup), the MAIL and RCPT line limit
+// (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn) and the
+// end of the mail data (x1ContentFault, called by cmdData).
+var (
+	faultQuotedForms = newFault("RFC5321-4.1.2-quoted-forms-equivalent",
+		"looks a recipient up by its local part as written, quotes and backslashes included, so that <\"user\"@domain> is unknown")
+	faultDomainCase = newFault("RFC5321-2.4-domain-case-insensitive",
+		"compares a recipient's domain with the served one case-sensitively, so that <user@DOMAIN> is refused as a relay attempt")
+	faultIncrements = newFault("RFC5321-4.5.3.1.4-extension-increments",
+		"keeps MAIL and RCPT lines to 512 octets whatever extensions it offers (their parameters do not raise the limit)").
+		may("RFC3461-5.4-parameter-sizes")
+	faultExpnMissing = newFault("RFC5321-3.5.2-vrfy-expn-should-support",
+		"does not implement EXPN: 502 (command not implemented)")
+	faultHeaderRcpts = newFault("RFC5321-4.5.3.1.8-no-reject-header-recipients",
+		"refuses a message whose To:, Cc: and Bcc: fields list more than 100 addresses")
+	faultControlChars = newFault("RFC5321-4.1.1.4-control-characters",
+		"refuses a message whose data holds an ASCII control character other than HT, CR and LF")
+)
+
+// headerRecipientLimit is faultHeaderRcpts' limit: the 100 recipients of
+// RFC 5321 §4.5.3.1.8, wrongly applied to the header.
+const headerRecipientLimit = 100
+
+// x1RcptFault returns the refusal a fault gives to the recipient p that
+// the clean lookup would accept, or "".
+func (s *session) x1RcptFault(p path) string {
+	switch {
+	case s.has(faultQuotedForms) && p.local != p.localValue() &&
+		s.cfg.lookup(p.local, p.domain) == mailboxUnknown && s.cfg.lookup(p.localValue(), p.domain) == mailboxLocal:
+		return addrReply("550 5.1.1", p.mailbox(), "User unknown")
+	case s.has(faultDomainCase) && p.domain != "" && p.domain != s.cfg.Domain && strings.EqualFold(p.domain, s.cfg.Domain):
+		return addrReply("550 5.7.1", p.mailbox(), "Relaying denied")
+	}
+	return ""
+}
+
+// incrementsFault reports whether faultIncrements keeps MAIL and RCPT lines
+// to the 512 octets of RFC 5321 §4.5.3.1.4.
+func (s *session) incrementsFault() bool { return s.has(faultIncrements) }
+
+// x1ContentFault returns the refusal a fault gives at the end of the data
+// of a message that the clean server takes, or "".
+func (s *session) x1ContentFault(data []byte) string {
+	if s.has(faultControlChars) {
+		for _, c := range data {
+			if c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+				return "554 5.6.0 Message contains control characters"
+			}
+		}
+	}
+	if s.has(faultHeaderRcpts) {
+		n := 0
+		for _, f := range headerFields(data) {
+			name, value, _ := strings.Cut(f, ":")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "to", "cc", "bcc":
+				n += strings.Count(value, "@")
+			}
+		}
+		if n > headerRecipientLimit {
+			return "554 5.5.3 Too many recipients in the header"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,70 @@
+package refserver
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// The clean server matches quoted local parts and the domain in any case;
+// faultQuotedForms and faultDomainCase refuse them, and only them.
+func TestMailboxSpellingFaults(t *testing.T) {
+	quoted := step{line: `RCPT TO:<"alice"@example.test>`, want: "250 2.1.5 "}
+	pair := step{line: `RCPT TO:<"\alice"@example.test>`, want: "250 2.1.5 "}
+	upper := step{line: "RCPT TO:<alice@EXAMPLE.TEST>", want: "250 2.1.5 "}
+	open(t, start(t, Config{})).run(steps(ehlo, mailOK, quoted, pair, upper))
+
+	s := start(t, Config{Faults: []string{"RFC5321-4.1.2-quoted-forms-equivalent"}})
+	q, p := quoted, pair
+	q.want, p.want = `550 5.1.1 <"alice"@example.test>: User unknown`+"\r\n", "550 5.1.1 "
+	open(t, s).run(steps(ehlo, mailOK, rcptOK, q, p, upper, step{line: `RCPT TO:<"nobody"@example.test>`, want: "550 5.1.1 "}))
+
+	s = start(t, Config{Faults: []string{"RFC5321-2.4-domain-case-insensitive"}})
+	u := upper
+	u.want = "550 5.7.1 <alice@EXAMPLE.TEST>: Relaying denied\r\n"
+	open(t, s).run(steps(ehlo, mailOK, rcptOK, quoted, u, step{line: "RCPT TO:<bob@Example.Test>", want: "550 5.7.1 "}))
+}
+
+// The clean server takes MAIL lines up to 512 octets plus the offered
+// extensions' increments; faultIncrements keeps them to 512.
+func TestIncrementsFault(t *testing.T) {
+	// Past 512 octets, within 512 + SIZE's 26 + DSN's 524.
+	line := "MAIL FROM:<sender@client.example> SIZE=" + fmt.Sprintf("%020d", 1000) + " RET=HDRS ENVID=" + strings.Repeat("e", 100) +
+		" AUTH=" + strings.Repeat("+3D", 64) + "@" + strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 52) + ".example"
+	ok := step{line: line, want: "250 2.1.0 "}
+	open(t, start(t, Config{})).run(steps(ehlo, ok))
+	tooLong := ok
+	tooLong.want = "500 5.5.2 Line too long\r\n"
+	open(t, start(t, Config{Faults: []string{"RFC5321-4.5.3.1.4-extension-increments"}})).run(steps(ehlo, tooLong, mailOK))
+}
+
+// The clean server answers EXPN 252 (disabled); faultExpnMissing answers
+// 502 (not implemented).
+func TestExpnFault(t *testing.T) {
+	open(t, start(t, Config{})).run(steps(step{line: "EXPN postmaster", want: "252 "}))
+	open(t, start(t, Config{Faults: []string{"RFC5321-3.5.2-vrfy-expn-should-support"}})).run(steps(
+		step{line: "EXPN postmaster", want: "502 5.5.1 EXPN not implemented\r\n"}))
+}
+
+// The clean server takes a message listing 150 addresses in Cc: and one
+// with control characters; each fault refuses its own case only.
+func TestX1ContentFaults(t *testing.T) {
+	var cc []string
+	for i := 0; i < 150; i++ {
+		cc = append(cc, fmt.Sprintf("<cc%d@example.net>", i))
+	}
+	cases := []struct{ fault, raw string }{
+		{"RFC5321-4.5.3.1.8-no-reject-header-recipients", "Cc: " + strings.Join(cc, ",\r\n\t") + "\r\nSubject: t\r\n\r\nbody\r\n.\r\n"},
+		{"RFC5321-4.1.1.4-control-characters", "Subject: t\r\n\r\nbody \x01\x1b\x7f\r\n.\r\n"},
+	}
+	for _, c := range cases {
+		open(t, start(t, Config{})).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: c.raw, want: queued}))
+		for _, other := range cases {
+			want := queued
+			if other.fault == c.fault {
+				want = "554 5."
+			}
+			open(t, start(t, Config{Faults: []string{c.fault}})).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: other.raw, want: want}))
+		}
+	}
+}

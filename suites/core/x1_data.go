@@ -1,0 +1,88 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/scenarios"
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// headerRecipients is the number of addresses the Cc: field of the
+// header-recipients spec lists: more than the 100 recipients RFC 5321
+// §4.5.3.1.8 has a server take in one transaction.
+const headerRecipients = 150
+
+// ccField returns a Cc: field listing headerRecipients addresses of the
+// documentation domain example.net (RFC 2606), folded at every address.
+func ccField() string {
+	addrs := make([]string, headerRecipients)
+	for i := range addrs {
+		addrs[i] = fmt.Sprintf("<cc%03d@example.net>", i+1)
+	}
+	return "Cc: " + strings.Join(addrs, ",\r\n\t") + "\r\n"
+}
+
+// controlText is a body line holding every ASCII control character but
+// NUL, CR and LF (RFC 5321 §4.1.1.4, §4.5.2: the mail data may hold any of
+// the 128 ASCII codes), between printable words.
+func controlText() string {
+	var b strings.Builder
+	b.WriteString("controls:")
+	for c := byte(1); c < 0x20; c++ {
+		if c != '\r' && c != '\n' {
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(0x7f)
+	b.WriteString(":end\r\n")
+	return b.String()
+}
+
+// deliverBody is deliver with the given body (CRLF-terminated lines, not yet
+// dot-stuffed) instead of the suite's one-line body.
+func deliverBody(t *framework.T, s *framework.Session, fields, body string) framework.Reply {
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	s.Setup("RCPT TO:<"+t.Mailbox()+">", "250 251")
+	s.Setup("DATA", "354")
+	s.SendRaw([]byte(fields+scenarios.Headers(framework.Envelope(), t.Req.ID)+scenarios.Stuff(body)+".\r\n"), "DATA-END")
+	return s.Read()
+}
+
+// messageCases are messages a server must (or should) not refuse for what
+// they hold, beyond what core's contentCases cover: header fields, or the
+// body.
+var messageCases = []struct {
+	id, text     string
+	fields, body func() string
+	why, detail  string
+}{
+	{id: "RFC5321-4.5.3.1.8-no-reject-header-recipients", text: fmt.Sprintf("accepts a message whose Cc: field lists %d addresses", headerRecipients),
+		fields: ccField, body: func() string { return "smtpspec test message\r\n" },
+		why:    "RFC 5321 §4.5.3.1.8: messages SHOULD NOT be rejected based on the total number of recipients shown in header fields",
+		detail: fmt.Sprintf("the server accepted the plain test message but refused it with a Cc: field of %d addresses (the envelope has one recipient)", headerRecipients)},
+	{id: "RFC5321-4.1.1.4-control-characters", text: "accepts a message whose text holds ASCII control characters",
+		fields: func() string { return "" }, body: func() string { return "smtpspec test message\r\n" + controlText() },
+		why:    "RFC 5321 §4.1.1.4, §4.5.2: the mail data may contain any of the 128 ASCII characters, control characters included",
+		detail: "the server accepted the plain test message but refused it with a line of ASCII control characters (no NUL, CR or LF) in the body"},
+}
+
+var _ = ginkgo.Describe("What a message is not refused for (more)", func() {
+	// A plain test message is accepted first; then, in the same session,
+	// the message of the case, which the server should not refuse.
+	for _, c := range messageCases {
+		framework.It(framework.Requirement{
+			ID: c.id, Commands: []string{"MAIL", "RCPT", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
+		}, c.text, func(t *framework.T) {
+			t.Mailbox()
+			s := t.Greeted()
+			if r := deliver(t, s, ""); r.Class() != 2 {
+				t.Policy(r)
+				t.Errorf("the plain test message was refused (%s), so what the server refuses cannot be told", r)
+			}
+			judgeDelivery(t, s, deliverBody(t, s, c.fields(), c.body()), c.why, c.detail)
+		})
+	}
+})

@@ -1,0 +1,101 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/smtpspec/smtpspec/suites/framework"
+)
+
+// mailboxParts splits the configured mailbox at its last "@".
+func mailboxParts(t *framework.T) (local, domain string) {
+	mbx := t.Mailbox()
+	i := strings.LastIndexByte(mbx, '@')
+	if i <= 0 || i == len(mbx)-1 {
+		t.Errorf("the mailbox %q is not of the form local-part@domain", mbx)
+	}
+	return mbx[:i], mbx[i+1:]
+}
+
+// sameMailbox sends, in a new transaction, RCPT TO:<variant>, a spelling of
+// the configured mailbox that RFC 5321 makes the same mailbox, and judges the
+// reply against the 250 or 251 the plain mailbox got (postmasterSession
+// checks that first). why cites the rule.
+func sameMailbox(t *framework.T, s *framework.Session, variant, why string) {
+	s.Setup("RSET", "250")
+	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+	r := s.Cmd("RCPT TO:<" + variant + ">")
+	if r.Class() == 5 && r.Code != 530 {
+		t.Violation(framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+			Expected: "250 or 251, as for <" + t.Cfg.Mailbox + "> (" + why + ")",
+			Detail:   fmt.Sprintf("the server accepts <%s> but refuses <%s>, the same mailbox written otherwise", t.Cfg.Mailbox, variant)})
+		t.Checked()
+		return
+	}
+	t.Expect(s, r, framework.Expectation{Pass: "250 251", Why: why})
+}
+
+var _ = ginkgo.Describe("Comparing mailboxes", func() {
+	// RFC 5321 §4.1.2: all quoted forms of a local part are equivalent
+	// when compared to mailbox names, so <"user"@domain> and
+	// <"\user"@domain> (a quoted-pair) name the mailbox <user@domain>.
+	// Each probe is a transaction of its own, and no DATA follows.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.2-quoted-forms-equivalent", Commands: []string{"MAIL", "RCPT", "RSET"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "answers RCPT TO:<\"local\"@domain> as it answers RCPT TO:<local@domain>", func(t *framework.T) {
+		local, domain := mailboxParts(t)
+		if strings.HasPrefix(local, `"`) {
+			t.NotApplicable("the mailbox's local part %s is already a quoted string", local)
+		}
+		s := postmasterSession(t)
+		why := "RFC 5321 §4.1.2: for comparing local parts to mailbox names, all quoted forms MUST be treated as equivalent"
+		for _, v := range []string{`"` + local + `"`, `"\` + local + `"`} {
+			sameMailbox(t, s, v+"@"+domain, why)
+		}
+	})
+
+	// RFC 5321 §2.4: an argument value other than a local part may be in
+	// any case with no impact on its meaning; the domain of the mailbox in
+	// upper case, then in mixed case, is the same domain.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-2.4-domain-case-insensitive", Commands: []string{"MAIL", "RCPT", "RSET"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "answers RCPT TO:<local@DOMAIN> as it answers RCPT TO:<local@domain>", func(t *framework.T) {
+		local, domain := mailboxParts(t)
+		variants := map[string]bool{}
+		for _, d := range []string{strings.ToUpper(domain), mixedCase(domain)} {
+			if d != domain {
+				variants[d] = true
+			}
+		}
+		if len(variants) == 0 {
+			t.NotApplicable("the mailbox's domain %s has no letters to write in another case", domain)
+		}
+		s := postmasterSession(t)
+		why := "RFC 5321 §2.4: an argument value other than a mailbox local-part may be in any case with no impact on its meaning"
+		for _, d := range []string{strings.ToUpper(domain), mixedCase(domain)} {
+			if variants[d] {
+				sameMailbox(t, s, local+"@"+d, why)
+			}
+		}
+	})
+})
+
+// mixedCase writes s with its letters alternately upper and lower case,
+// starting with upper case: "example.org" becomes "ExAmPlE.OrG".
+func mixedCase(s string) string {
+	b := []byte(s)
+	up := true
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			if up {
+				b[i] = byte(strings.ToUpper(string(c))[0])
+			} else {
+				b[i] = byte(strings.ToLower(string(c))[0])
+			}
+			up = !up
+		}
+	}
+	return string(b)
+}
