@@ -63,6 +63,24 @@ var coreX1 = []Requirement{
 		Note: "DEFINED: the lower-case \"may contain\" and \"are to be delivered\" describe what the data can hold, and the SHOULD is the sender's. A refusal is a WARN. " +
 			"NUL is left out (RFC5321-4.1.2-control-char-501 and the robustness specs deal with it), and so are CR and LF, whose bare forms §2.3.8 treats apart.",
 	},
+	{
+		ID: "RFC5321-4.1.2-atext-local-part", Title: "A reverse-path whose local part is a Dot-string of every atext special (!#$%&'*+-/=?^_`{|}~) is valid syntax: it is not refused as a syntax error.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `Mailbox = Local-part "@" ( Domain / address-literal )` + QuoteSeparator + `Local-part = Dot-string / Quoted-string ; MAY be case-sensitive` + QuoteSeparator + `Dot-string = Atom *("." Atom)` + QuoteSeparator + `Atom = 1*atext`,
+		Keyword: KeywordABNF, Level: Must, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.1.1.2"}, {5321, "4.2.3"}},
+		Note: "atext is RFC 5322's: letters, digits and !#$%&'*+-/=?^_`{|}~. The spec sends MAIL FROM:<!#$%&'*+-/=?^_`{|}~.x@sender-domain>, after the plain sender was accepted. " +
+			"501 (syntax error) FAILs; 553 (\"mailbox name not allowed\", which §4.2.3 also gives for a syntax error) is a WARN, since a site may refuse such names by policy; any other refusal is policy and ends the spec NOT APPLICABLE.",
+	},
+	{
+		ID: "RFC5321-4.1.1.1-helo-reply-domain", Title: "The reply to HELO starts with the server's own domain (or address literal), as the greeting does.",
+		RFC: 5321, Sections: []string{"4.1.1.1"},
+		Quote:   `The SMTP server identifies itself to the SMTP client in the connection greeting reply and in the response to this command.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.2"}, {5321, "2.3.5"}},
+		Note: "DEFINED: the sentence states how the server identifies itself, without a keyword; for EHLO the ehlo-ok-rsp grammar makes it a rule (RFC5321-4.1.1.1-ehlo-first-line), for HELO no grammar does. " +
+			"A reply that does not open with a domain or address literal (\"250 Hello client\") is a WARN.",
+	},
 }
 
 func init() { register(coreX1) }

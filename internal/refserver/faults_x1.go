@@ -6,9 +6,10 @@ import (
 
 // Faults of the core specs of catalogue core_x1.go. Each wraps one hook,
 // like a real bug: the mailbox lookup of RCPT (x1RcptFault, called by
-// cmdRcpt before the clean lookup), the MAIL and RCPT line limit
-// (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn) and the
-// end of the mail data (x1ContentFault, called by cmdData).
+// cmdRcpt before the clean lookup), the reverse-path parser of MAIL
+// (atextFault), the reply to HELO (heloReply), the MAIL and RCPT line
+// limit (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn) and
+// the end of the mail data (x1ContentFault, called by cmdData).
 var (
 	faultQuotedForms = newFault("RFC5321-4.1.2-quoted-forms-equivalent",
 		"looks a recipient up by its local part as written, quotes and backslashes included, so that <\"user\"@domain> is unknown")
@@ -21,6 +22,10 @@ var (
 		"does not implement EXPN: 502 (command not implemented)")
 	faultHeaderRcpts = newFault("RFC5321-4.5.3.1.8-no-reject-header-recipients",
 		"refuses a message whose To:, Cc: and Bcc: fields list more than 100 addresses")
+	faultAtext = newFault("RFC5321-4.1.2-atext-local-part",
+		"takes only letters, digits and \".-_+=\" in a Dot-string local part of the reverse-path, refusing the other atext characters with 501")
+	faultHeloReply = newFault("RFC5321-4.1.1.1-helo-reply-domain",
+		"answers HELO with \"250 Hello <client's name>\", not naming itself")
 	faultControlChars = newFault("RFC5321-4.1.1.4-control-characters",
 		"refuses a message whose data holds an ASCII control character other than HT, CR and LF")
 )
@@ -40,6 +45,27 @@ func (s *session) x1RcptFault(p path) string {
 		return addrReply("550 5.7.1", p.mailbox(), "Relaying denied")
 	}
 	return ""
+}
+
+// atextFault reports whether faultAtext refuses the reverse-path p: its
+// local part is a Dot-string holding an atext character the fault's
+// narrower character set lacks.
+func (s *session) atextFault(p path) bool {
+	if !s.has(faultAtext) || strings.HasPrefix(p.local, `"`) {
+		return false
+	}
+	return strings.ContainsFunc(p.local, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+=", r))
+	})
+}
+
+// heloReply returns the text of the 250 reply to HELO name: the server's
+// hostname (RFC 5321 §4.1.1.1), or what faultHeloReply puts instead.
+func (s *session) heloReply(name string) string {
+	if s.has(faultHeloReply) {
+		return "Hello " + name
+	}
+	return s.cfg.Hostname
 }
 
 // incrementsFault reports whether faultIncrements keeps MAIL and RCPT lines

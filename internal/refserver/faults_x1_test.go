@@ -68,3 +68,23 @@ func TestX1ContentFaults(t *testing.T) {
 		}
 	}
 }
+
+// The clean server takes every atext character in a Dot-string local part
+// of the reverse-path; faultAtext refuses the ones outside ".-_+=".
+func TestAtextFault(t *testing.T) {
+	special := step{line: "MAIL FROM:<!#$%&'*+-/=?^_`{|}~.x@client.example>", want: "250 2.1.0 "}
+	open(t, start(t, Config{})).run(steps(ehlo, special))
+	s := start(t, Config{Faults: []string{"RFC5321-4.1.2-atext-local-part"}})
+	refused := special
+	refused.want = "501 5.1.7 Invalid sender address syntax\r\n"
+	open(t, s).run(steps(ehlo, refused, step{line: "MAIL FROM:<a.b-c_d+e=f@client.example>", want: "250 2.1.0 "}))
+	open(t, s).run(steps(ehlo, step{line: `MAIL FROM:<"a!b"@client.example>`, want: "250 2.1.0 "}))
+}
+
+// The clean server names itself in the reply to HELO; faultHeloReply
+// greets the client by its name instead.
+func TestHeloReplyFault(t *testing.T) {
+	open(t, start(t, Config{Hostname: "mx.example.test"})).run(steps(step{line: "HELO client.example", want: "250 mx.example.test\r\n"}))
+	open(t, start(t, Config{Hostname: "mx.example.test", Faults: []string{"RFC5321-4.1.1.1-helo-reply-domain"}})).run(steps(
+		step{line: "HELO client.example", want: "250 Hello client.example\r\n"}))
+}

@@ -99,3 +99,41 @@ func mixedCase(s string) string {
 	}
 	return string(b)
 }
+
+// atextSpecials are the atext characters of RFC 5322 §3.2.3 that are
+// neither letters nor digits: a Dot-string local part may hold each.
+const atextSpecials = "!#$%&'*+-/=?^_`{|}~"
+
+var _ = ginkgo.Describe("Local part syntax", func() {
+	// RFC 5321 §4.1.2: Local-part = Dot-string, Dot-string = Atom *("."
+	// Atom), Atom = 1*atext. The configured sender is accepted first; the
+	// same domain with a local part of every atext special is valid syntax.
+	// No RCPT or DATA follows.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.2-atext-local-part", Commands: []string{"MAIL", "RSET"},
+	}, "does not refuse MAIL FROM:<!#$%&'*+-/=?^_`{|}~.x@domain> as a syntax error", func(t *framework.T) {
+		i := strings.LastIndexByte(t.Cfg.Sender, '@')
+		if i <= 0 {
+			t.NotApplicable("the sender %q has no domain to put the local part in", t.Cfg.Sender)
+		}
+		s := t.Greeted()
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		s.Setup("RSET", "250")
+		r := s.Cmd("MAIL FROM:<" + atextSpecials + ".x" + t.Cfg.Sender[i:] + ">")
+		f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+			Expected: "250, or a refusal that is not a syntax error (RFC 5321 §4.1.2: Dot-string = Atom *(\".\" Atom), Atom = 1*atext)"}
+		switch {
+		case r.Class() == 2:
+			t.Checked()
+		case r.Code == 500 || r.Code == 501:
+			f.Detail = fmt.Sprintf("the local part %s.x is a valid Dot-string, but the server answered %d (syntax error)", atextSpecials, r.Code)
+			t.Violation(f)
+		case r.Code == 553:
+			f.Detail = "553 may be a policy refusal of such names, or the syntax error RFC 5321 §4.2.3 also gives it for; the local part is a valid Dot-string"
+			t.Warnf(f)
+		default:
+			t.Policy(r)
+			t.NotApplicable("the server refused the sender %s.x%s with %d, a refusal that is not about syntax (the plain sender was accepted)", atextSpecials, t.Cfg.Sender[i:], r.Code)
+		}
+	})
+})
