@@ -81,6 +81,26 @@ var coreX1 = []Requirement{
 		Note: "DEFINED: the sentence states how the server identifies itself, without a keyword; for EHLO the ehlo-ok-rsp grammar makes it a rule (RFC5321-4.1.1.1-ehlo-first-line), for HELO no grammar does. " +
 			"A reply that does not open with a domain or address literal (\"250 Hello client\") is a WARN.",
 	},
+	{
+		ID: "RFC5321-4.1.1.4-empty-content", Title: "A lone \".\" right after the 354 ends the (empty) mail data: it gets one final reply, 250 or a refusal, and what follows is read as commands.",
+		RFC: 5321, Sections: []string{"4.1.1.4"},
+		Quote:   `The first <CRLF> of this terminating sequence is also the <CRLF> that ends the final line of the data (message text) or, if there was no mail data, ends the DATA command itself (the "no mail data" case does not conform to this specification since it would require that neither the trace header fields required by this specification nor the message header section required by RFC 5322 [4] be transmitted).`,
+		Keyword: KeywordDefined, Level: Defined, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.5.2"}, {2920, "3.1"}},
+		Note: "DEFINED: the sentence defines where empty data ends (the CRLF of DATA is the first CRLF of <CRLF>.<CRLF>) and calls the client's case non-conforming, without a keyword for the server. " +
+			"Accepting the empty message and refusing it both pass; taking the \".\" for data is a WARN. With PIPELINING the spec sends \".\", NOOP and \".\" in one write and counts the replies up to QUIT's 221 (three when the first \".\" ends the data, one when it does not); " +
+			"without it, it sends the \".\" alone, and a server that waits for more data ends the spec as ERROR (no verdict from silence).",
+	},
+	{
+		ID: "RFC5321-3.5.3-no-unverified-250", Title: "EXPN of a name that is not a mailbox or list of the served domain does not get 250.",
+		RFC: 5321, Sections: []string{"3.5.3"},
+		Quote:   `A server MUST NOT return a 250 code in response to a VRFY or EXPN command unless it has actually verified the address. In particular, a server MUST NOT return 250 if all it has done is to verify that the syntax given is valid.`,
+		Keyword: "MUST NOT", Level: Must, Feature: FeatureCore,
+		Also: []Cite{{5321, "7.3"}, {5321, "3.5.1"}},
+		Note: "The spec sends EXPN with the local part of the configured unknown mailbox (EXPN takes a String, §4.1.1.7). " +
+			"A 250 breaks the rule only if RCPT then refuses that mailbox as unknown (550, 551, 553): a catch-all domain may expand any name. " +
+			"VRFY's half of the sentence is judged by RFC5321-7.3-vrfy-disabled-252, which makes the same check for VRFY.",
+	},
 }
 
 func init() { register(coreX1) }

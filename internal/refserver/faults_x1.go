@@ -8,8 +8,9 @@ import (
 // like a real bug: the mailbox lookup of RCPT (x1RcptFault, called by
 // cmdRcpt before the clean lookup), the reverse-path parser of MAIL
 // (atextFault), the reply to HELO (heloReply), the MAIL and RCPT line
-// limit (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn) and
-// the end of the mail data (x1ContentFault, called by cmdData).
+// limit (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn), the
+// end-of-data line (emptyDataFault, called by readData) and the end of the
+// mail data (x1ContentFault, called by cmdData).
 var (
 	faultQuotedForms = newFault("RFC5321-4.1.2-quoted-forms-equivalent",
 		"looks a recipient up by its local part as written, quotes and backslashes included, so that <\"user\"@domain> is unknown")
@@ -26,6 +27,11 @@ var (
 		"takes only letters, digits and \".-_+=\" in a Dot-string local part of the reverse-path, refusing the other atext characters with 501")
 	faultHeloReply = newFault("RFC5321-4.1.1.1-helo-reply-domain",
 		"answers HELO with \"250 Hello <client's name>\", not naming itself")
+	faultEmptyData = newFault("RFC5321-4.1.1.4-empty-content",
+		"looks for the end of the data only after a line of data, so a lone \".\" right after the 354 is taken as data")
+	faultExpnSyntaxOnly = newFault("RFC5321-3.5.3-no-unverified-250",
+		"answers EXPN of any name of valid syntax with 250 and the name as a mailbox of the served domain, without checking it").
+		may("RFC5321-3.5.2-expn-listed")
 	faultControlChars = newFault("RFC5321-4.1.1.4-control-characters",
 		"refuses a message whose data holds an ASCII control character other than HT, CR and LF")
 )
@@ -68,6 +74,24 @@ func (s *session) heloReply(name string) string {
 	return s.cfg.Hostname
 }
 
+// emptyDataFault reports whether faultEmptyData takes a lone "." for mail
+// data because no line of data (data, or a line too long for it) came
+// before it.
+func (s *session) emptyDataFault(data []byte, tooBig bool) bool {
+	return len(data) == 0 && !tooBig && s.has(faultEmptyData)
+}
+
+// expnSyntaxOnly returns the name faultExpnSyntaxOnly "expands" EXPN's
+// argument to: the argument as a local part, when it is one (a Dot-string),
+// without looking it up.
+func (s *session) expnSyntaxOnly(arg string) (string, bool) {
+	name := strings.Trim(strings.TrimSpace(arg), "<>")
+	if i := strings.LastIndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	return name, s.has(faultExpnSyntaxOnly) && isDotString(name)
+}
+
 // incrementsFault reports whether faultIncrements keeps MAIL and RCPT lines
 // to the 512 octets of RFC 5321 §4.5.3.1.4.
 func (s *session) incrementsFault() bool { return s.has(faultIncrements) }
@@ -96,4 +120,19 @@ func (s *session) x1ContentFault(data []byte) string {
 		}
 	}
 	return ""
+}
+
+func init() {
+	// The extension-increments spec builds its MAIL lines from the SIZE,
+	// BODY, SMTPUTF8, RET, ENVID and AUTH parameters: a fault that refuses
+	// one of them, or keeps the DSN line limit at 512, shows there too.
+	// Looked up by ID, so that the extensions' files keep their own names.
+	for _, id := range []string{"RFC1870-6-accept-size-param", "RFC3461-5.1a-ret-envid-neutral", "RFC3461-5.4-parameter-sizes", "RFC4954-5-auth-param-accepted"} {
+		if f := faultRegistry[id]; f != nil {
+			f.may("RFC5321-4.5.3.1.4-extension-increments")
+		}
+	}
+	// A server that expands every EXPN (faultExpnListed) also expands names
+	// it never verified.
+	faultExpnListed.may("RFC5321-3.5.3-no-unverified-250")
 }

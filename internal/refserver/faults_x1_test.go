@@ -88,3 +88,19 @@ func TestHeloReplyFault(t *testing.T) {
 	open(t, start(t, Config{Hostname: "mx.example.test", Faults: []string{"RFC5321-4.1.1.1-helo-reply-domain"}})).run(steps(
 		step{line: "HELO client.example", want: "250 Hello client.example\r\n"}))
 }
+
+// The clean server ends the data at a lone "." right after the 354;
+// faultEmptyData reads on until a "." that follows a line of data.
+func TestEmptyDataFault(t *testing.T) {
+	open(t, start(t, Config{})).run(steps(ehlo, mailOK, rcptOK, dataGo, step{line: ".", want: queued}, step{line: "NOOP", want: "250 "}))
+	open(t, start(t, Config{Faults: []string{"RFC5321-4.1.1.4-empty-content"}})).run(steps(ehlo, mailOK, rcptOK, dataGo,
+		step{raw: ".\r\nNOOP\r\n.\r\n", want: queued}, step{line: "NOOP", want: "250 "}))
+}
+
+// The clean server does not expand names (252); faultExpnSyntaxOnly
+// expands any Dot-string without looking it up.
+func TestExpnSyntaxOnlyFault(t *testing.T) {
+	open(t, start(t, Config{})).run(steps(step{line: "EXPN nobody", want: "252 "}))
+	open(t, start(t, Config{Faults: []string{"RFC5321-3.5.3-no-unverified-250"}})).run(steps(ehlo,
+		step{line: "EXPN nobody", want: "250 2.1.5 <nobody@example.test>\r\n"}, step{line: "EXPN a b", want: "252 "}))
+}

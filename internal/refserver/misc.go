@@ -258,7 +258,7 @@ func (s *session) cmdVrfy(arg string) error {
 // servers SHOULD support it; §7.3: a disabled EXPN answers 252), and so not
 // advertised: it expands nothing (§3.5.2 asks an EHLO keyword only of a
 // server that does).
-func (s *session) cmdExpn(string) error {
+func (s *session) cmdExpn(arg string) error {
 	switch {
 	case s.has(faultExpnListed):
 		// It expands the list: EXPN is supported, yet not listed.
@@ -268,6 +268,9 @@ func (s *session) cmdExpn(string) error {
 	}
 	if s.has(faultExpnMissing) { // faults_x1.go
 		return s.reply("502 5.5.1 EXPN not implemented")
+	}
+	if name, ok := s.expnSyntaxOnly(arg); ok { // faults_x1.go
+		return s.replyLines("250", []string{"2.1.5 <" + name + "@" + s.cfg.Domain + ">"})
 	}
 	// RFC 5321 §3.5.2, §7.3: EXPN is supported but disabled, so 252.
 	return s.reply("252 2.0.0 Cannot EXPN: list expansion is disabled")

@@ -86,3 +86,50 @@ var _ = ginkgo.Describe("What a message is not refused for (more)", func() {
 		})
 	}
 })
+
+var _ = ginkgo.Describe("Empty mail data", func() {
+	// RFC 5321 §4.1.1.4: with no mail data, the CRLF of DATA is the first
+	// CRLF of <CRLF>.<CRLF>, so a lone "." right after the 354 ends the
+	// data. The server may take the empty message or refuse it; it must not
+	// read on as data.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.1.4-empty-content", Commands: []string{"DATA", "NOOP"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "ends the data at a lone \".\" right after the 354", func(t *framework.T) {
+		s := t.Transaction()
+		s.Setup("DATA", "354")
+		judgeEnd := func(r framework.Reply) {
+			if r.Class() != 2 && r.Class() != 5 {
+				t.Policy(r)
+				t.Errorf("the empty message got %s, neither taken nor refused", r)
+			}
+			t.Checked()
+		}
+		if !s.Ehlo.Lists("PIPELINING") {
+			// One line, then its reply: a server that took the dot for data
+			// gives none, which ends the spec as ERROR (no verdict from a
+			// timeout).
+			s.SendRaw([]byte(".\r\n"), "DATA-END")
+			judgeEnd(s.Read())
+			return
+		}
+		// RFC 2920 §3.1: with PIPELINING the commands after the end of the
+		// data may go in the same write. A server that ends the data at the
+		// first dot answers it, NOOP and the second dot (an unknown
+		// command); one that took the first dot for data answers only the
+		// second dot, which ends its data.
+		s.SendRaw([]byte(".\r\nNOOP\r\n.\r\n"), "DATA-END")
+		sent := s.LastSent()
+		a := s.Account()
+		switch {
+		case len(a.Replies) == 1 && (a.QuitAnswered || a.Closed):
+			t.Violation(framework.Finding{Sent: sent, Actual: a.String(),
+				Expected: "a reply to the lone dot (250 or a refusal), 250 to NOOP, a reply to the second dot, then 221 (RFC 5321 §4.1.1.4: with no mail data the CRLF of DATA begins <CRLF>.<CRLF>)",
+				Detail:   "one reply before QUIT's: the server took the dot right after the 354 for mail data, and NOOP with it"})
+		case len(a.Replies) >= 2:
+			judgeEnd(a.Replies[0])
+			t.Expect(s, a.Replies[1], framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: after the end of the data, NOOP is a command and gets 250"})
+		default:
+			t.Errorf("the replies to \".\", NOOP and \".\" after the 354 cannot be accounted for: %s", a)
+		}
+	})
+})

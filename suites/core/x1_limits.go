@@ -110,3 +110,36 @@ var _ = ginkgo.Describe("EXPN support", func() {
 		t.Checked()
 	})
 })
+
+var _ = ginkgo.Describe("EXPN without verification", func() {
+	// RFC 5321 §3.5.3: no 250 to EXPN unless the name was verified. A
+	// catch-all domain may expand any name, so a 250 breaks the rule only
+	// when RCPT refuses the same mailbox as unknown. No DATA follows.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.5.3-no-unverified-250", Commands: []string{"EXPN", "MAIL", "RCPT", "RSET"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "does not answer EXPN of a missing name with 250", func(t *framework.T) {
+		t.Mailbox()
+		s := t.Greeted()
+		name := localPart(t.Cfg.UnknownMailbox)
+		r := s.Cmd("EXPN " + name)
+		expnSent := s.LastSent()
+		if r.Code != 250 {
+			t.Policy(r)
+			t.Checked() // 252, a refusal, or no EXPN at all: no claim that the name exists
+			return
+		}
+		s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
+		rcpt := s.Cmd("RCPT TO:<" + t.Cfg.UnknownMailbox + ">")
+		s.Cmd("RSET")
+		switch rcpt.Code {
+		case 550, 551, 553:
+			t.Violation(framework.Finding{Sent: expnSent + ", then MAIL and RCPT TO:<" + t.Cfg.UnknownMailbox + ">",
+				Actual:   r.String() + " to EXPN, " + rcpt.String() + " to RCPT",
+				Expected: "no 250 to EXPN of a name that does not exist (RFC 5321 §3.5.3: a server MUST NOT return 250 unless it has actually verified the address); 550, or 252 when EXPN is disabled (§7.3)",
+				Detail:   fmt.Sprintf("EXPN expands %s, while RCPT refuses <%s> as unknown", name, t.Cfg.UnknownMailbox)})
+		default:
+			t.Policy(rcpt)
+			t.Checked() // the server takes mail for it too (a catch-all)
+		}
+	})
+})
