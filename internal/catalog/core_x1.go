@@ -101,6 +101,26 @@ var coreX1 = []Requirement{
 			"A 250 breaks the rule only if RCPT then refuses that mailbox as unknown (550, 551, 553): a catch-all domain may expand any name. " +
 			"VRFY's half of the sentence is judged by RFC5321-7.3-vrfy-disabled-252, which makes the same check for VRFY.",
 	},
+	{
+		ID: "RFC5321-4.1.2-local-part-case", Title: "The mailbox written with its local part in another case (upper case) is not refused as unknown: the served mailboxes are not case-sensitive.",
+		RFC: 5321, Sections: []string{"4.1.2"},
+		Quote:   `While the above definition for Local-part is relatively permissive, for maximum interoperability, a host that expects to receive mail SHOULD avoid defining mailboxes where the Local-part requires (or uses) the Quoted-string form or where the Local-part is case-sensitive.`,
+		Keyword: "SHOULD", Level: Should, Feature: FeatureCore,
+		Also: []Cite{{5321, "2.4"}},
+		Note: "§2.4 has local parts treated as case-sensitive by everyone but the host that serves them, and calls exploiting it \"discouraged\"; the serving host is the one asked here. " +
+			"Only a refusal of the re-cased mailbox (550, 551, 553) while the mailbox as configured is accepted misses the SHOULD.",
+	},
+	{
+		ID: "RFC5321-4.1.1.4-dot-whitespace-not-eod", Title: "A mail data line of a period followed by white space (\". \", \".<HT>\") does not end the data.",
+		RFC: 5321, Sections: []string{"4.1.1.4", "4.5.2"},
+		Quote: `The mail data are terminated by a line containing only a period, that is, the character sequence "<CRLF>.<CRLF>", where the first <CRLF> is actually the terminator of the previous line (see Section 4.5.2).` + QuoteSeparator +
+			`When a line of mail text is received by the SMTP server, it checks the line. If the line is composed of a single period, it is treated as the end of mail indicator. If the first character is a period and there are other characters on the line, the first character is deleted.`,
+		Keyword: KeywordDefined, Level: Defined, Feature: FeatureCore,
+		Also: []Cite{{5321, "4.1.1"}},
+		Note: "DEFINED: the end of the data and the transparency procedure are stated without a keyword (as for RFC5321-4.5.2-dot-stuffing-wire). " +
+			"The tolerance of trailing white space that §4.1.1 asks for command lines does not reach the data: a line \". \" has other characters than the period, so it is mail text. " +
+			"The spec sends \". \", \".<HT>\" and NOOP inside one message and counts the replies up to QUIT's 221: more than one means a look-alike ended the data and what followed ran as commands.",
+	},
 }
 
 func init() { register(coreX1) }

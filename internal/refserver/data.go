@@ -206,7 +206,7 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			tooBig, data = true, nil
 			continue
 		}
-		if len(line) == 1 && line[0] == '.' && !s.emptyDataFault(data, tooBig) { // faults_x1.go
+		if (len(line) == 1 && line[0] == '.' || s.dotSpaceFault(line)) && !s.emptyDataFault(data, tooBig) { // faults_x1.go
 			break
 		}
 		if s.has(faultHugeLine) && len(line) > 512<<10 {

@@ -1,6 +1,8 @@
 package refserver
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -9,7 +11,7 @@ import (
 // cmdRcpt before the clean lookup), the reverse-path parser of MAIL
 // (atextFault), the reply to HELO (heloReply), the MAIL and RCPT line
 // limit (incrementsFault, called by envelopeLineLimit), EXPN (cmdExpn), the
-// end-of-data line (emptyDataFault, called by readData) and the end of the
+// end-of-data line (emptyDataFault and dotSpaceFault, called by readData) and the end of the
 // mail data (x1ContentFault, called by cmdData).
 var (
 	faultQuotedForms = newFault("RFC5321-4.1.2-quoted-forms-equivalent",
@@ -32,6 +34,10 @@ var (
 	faultExpnSyntaxOnly = newFault("RFC5321-3.5.3-no-unverified-250",
 		"answers EXPN of any name of valid syntax with 250 and the name as a mailbox of the served domain, without checking it").
 		may("RFC5321-3.5.2-expn-listed")
+	faultLocalCase = newFault("RFC5321-4.1.2-local-part-case",
+		"matches a recipient's local part against its mailboxes case-sensitively, so that <ALICE@domain> is unknown")
+	faultDotSpace = newFault("RFC5321-4.1.1.4-dot-whitespace-not-eod",
+		"trims trailing white space from a mail data line before looking for the end of the data, so \". \" ends it")
 	faultControlChars = newFault("RFC5321-4.1.1.4-control-characters",
 		"refuses a message whose data holds an ASCII control character other than HT, CR and LF")
 )
@@ -46,6 +52,9 @@ func (s *session) x1RcptFault(p path) string {
 	switch {
 	case s.has(faultQuotedForms) && p.local != p.localValue() &&
 		s.cfg.lookup(p.local, p.domain) == mailboxUnknown && s.cfg.lookup(p.localValue(), p.domain) == mailboxLocal:
+		return addrReply("550 5.1.1", p.mailbox(), "User unknown")
+	case s.has(faultLocalCase) && s.cfg.lookup(p.localValue(), p.domain) == mailboxLocal && !strings.EqualFold(p.localValue(), "postmaster") &&
+		!slices.Contains(s.cfg.Mailboxes, p.localValue()):
 		return addrReply("550 5.1.1", p.mailbox(), "User unknown")
 	case s.has(faultDomainCase) && p.domain != "" && p.domain != s.cfg.Domain && strings.EqualFold(p.domain, s.cfg.Domain):
 		return addrReply("550 5.7.1", p.mailbox(), "Relaying denied")
@@ -90,6 +99,12 @@ func (s *session) expnSyntaxOnly(arg string) (string, bool) {
 		name = name[:i]
 	}
 	return name, s.has(faultExpnSyntaxOnly) && isDotString(name)
+}
+
+// dotSpaceFault reports whether faultDotSpace takes line, a period followed
+// by white space, for the end of the data.
+func (s *session) dotSpaceFault(line []byte) bool {
+	return len(line) > 1 && line[0] == '.' && len(bytes.TrimRight(line[1:], " \t")) == 0 && s.has(faultDotSpace)
 }
 
 // incrementsFault reports whether faultIncrements keeps MAIL and RCPT lines

@@ -104,3 +104,20 @@ func TestExpnSyntaxOnlyFault(t *testing.T) {
 	open(t, start(t, Config{Faults: []string{"RFC5321-3.5.3-no-unverified-250"}})).run(steps(ehlo,
 		step{line: "EXPN nobody", want: "250 2.1.5 <nobody@example.test>\r\n"}, step{line: "EXPN a b", want: "252 "}))
 }
+
+// The clean server takes ". " and ".<HT>" for mail text; faultDotSpace
+// ends the data at them.
+func TestDotSpaceFault(t *testing.T) {
+	msg := "Subject: t\r\n\r\nbody\r\n. \r\n.\t\r\nNOOP\r\n.\r\n"
+	open(t, start(t, Config{})).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: msg, want: queued}, step{line: "NOOP", want: "250 "}))
+	open(t, start(t, Config{Faults: []string{"RFC5321-4.1.1.4-dot-whitespace-not-eod"}})).run(steps(ehlo, mailOK, rcptOK, dataGo,
+		step{raw: msg, want: queued}))
+}
+
+// The clean server's mailboxes are not case-sensitive; faultLocalCase
+// matches local parts case-sensitively (postmaster aside).
+func TestLocalCaseFault(t *testing.T) {
+	open(t, start(t, Config{})).run(steps(ehlo, mailOK, step{line: "RCPT TO:<ALICE@example.test>", want: "250 "}))
+	open(t, start(t, Config{Faults: []string{"RFC5321-4.1.2-local-part-case"}})).run(steps(ehlo, mailOK,
+		step{line: "RCPT TO:<ALICE@example.test>", want: "550 5.1.1 "}, rcptOK, step{line: "RCPT TO:<POSTMASTER>", want: "250 "}))
+}

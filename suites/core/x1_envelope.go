@@ -80,6 +80,24 @@ var _ = ginkgo.Describe("Comparing mailboxes", func() {
 			}
 		}
 	})
+
+	// RFC 5321 §4.1.2: a host SHOULD avoid defining case-sensitive local
+	// parts, so the mailbox with its local part upper-cased (lower-cased if
+	// it is upper case already) is the same mailbox.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-4.1.2-local-part-case", Commands: []string{"MAIL", "RCPT", "RSET"}, Needs: []framework.Need{framework.NeedMailbox},
+	}, "answers RCPT TO:<LOCAL@domain> as it answers RCPT TO:<local@domain>", func(t *framework.T) {
+		local, domain := mailboxParts(t)
+		other := strings.ToUpper(local)
+		if other == local {
+			other = strings.ToLower(local)
+		}
+		if other == local {
+			t.NotApplicable("the mailbox's local part %s has no letters to write in another case", local)
+		}
+		s := postmasterSession(t)
+		sameMailbox(t, s, other+"@"+domain, "RFC 5321 §4.1.2: a host that expects to receive mail SHOULD avoid defining mailboxes where the Local-part is case-sensitive")
+	})
 })
 
 // mixedCase writes s with its letters alternately upper and lower case,
