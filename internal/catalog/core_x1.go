@@ -121,6 +121,17 @@ var coreX1 = []Requirement{
 			"The tolerance of trailing white space that §4.1.1 asks for command lines does not reach the data: a line \". \" has other characters than the period, so it is mail text. " +
 			"The spec sends \". \", \".<HT>\" and NOOP inside one message and counts the replies up to QUIT's 221: more than one means a look-alike ended the data and what followed ran as commands.",
 	},
+	{
+		ID: "RFC5321-3.5.1-expn-one-per-line", Title: "A successful EXPN gives the mailboxes of the list, one <local-part@domain> on each line of the reply.",
+		RFC: 5321, Sections: []string{"3.5.1", "3.5.2"},
+		Quote: `For the EXPN command, the string identifies a mailing list, and the successful (i.e., 250) multiline response MAY include the full name of the users and MUST give the mailboxes on the mailing list.` + QuoteSeparator +
+			`In the case of a successful multiline reply (normal for EXPN), exactly one mailbox is to be specified on each line of the reply.` + QuoteSeparator +
+			`When normal (2yz or 551) responses are returned from a VRFY or EXPN request, the reply MUST include the <Mailbox> name using a "<local-part@domain>" construction, where "domain" is a fully-qualified domain name.`,
+		Keyword: "MUST", Level: Must, Feature: FeatureCore,
+		Note: "The spec asks EXPN postmaster (every server has that name; REQUIREMENTS.md's row asks for a known list, which needs configuration) and judges only a 250 or 251: " +
+			"a line without a <local-part@domain> FAILs (the two MUSTs); a line with more than one mailbox misses the descriptive \"is to be\" and is a WARN. " +
+			"A server that does not expand (252, 500, 502, 550) makes the spec NOT APPLICABLE. RFC5321-3.5.2-vrfy-mailbox-form judges the same form for VRFY.",
+	},
 }
 
 func init() { register(coreX1) }

@@ -33,11 +33,14 @@ var (
 		"looks for the end of the data only after a line of data, so a lone \".\" right after the 354 is taken as data")
 	faultExpnSyntaxOnly = newFault("RFC5321-3.5.3-no-unverified-250",
 		"answers EXPN of any name of valid syntax with 250 and the name as a mailbox of the served domain, without checking it").
-		may("RFC5321-3.5.2-expn-listed")
+		may("RFC5321-3.5.2-expn-listed", "RFC5321-3.5.1-expn-one-per-line")
 	faultLocalCase = newFault("RFC5321-4.1.2-local-part-case",
 		"matches a recipient's local part against its mailboxes case-sensitively, so that <ALICE@domain> is unknown")
 	faultDotSpace = newFault("RFC5321-4.1.1.4-dot-whitespace-not-eod",
 		"trims trailing white space from a mail data line before looking for the end of the data, so \". \" ends it")
+	faultExpnBare = newFault("RFC5321-3.5.1-expn-one-per-line",
+		"expands EXPN of a served mailbox (postmaster included) to bare user names, without <local-part@domain>").
+		may("RFC5321-3.5.2-expn-listed")
 	faultControlChars = newFault("RFC5321-4.1.1.4-control-characters",
 		"refuses a message whose data holds an ASCII control character other than HT, CR and LF")
 )
@@ -90,15 +93,26 @@ func (s *session) emptyDataFault(data []byte, tooBig bool) bool {
 	return len(data) == 0 && !tooBig && s.has(faultEmptyData)
 }
 
-// expnSyntaxOnly returns the name faultExpnSyntaxOnly "expands" EXPN's
-// argument to: the argument as a local part, when it is one (a Dot-string),
-// without looking it up.
-func (s *session) expnSyntaxOnly(arg string) (string, bool) {
+// x1ExpnFault returns the reply a fault gives to EXPN arg instead of the
+// clean 252 (code "" when none does): faultExpnMissing does not implement
+// EXPN; faultExpnSyntaxOnly "expands" any Dot-string to itself as a mailbox
+// of the served domain, without looking it up; faultExpnBare expands a
+// served mailbox (postmaster among them) to bare user names.
+func (s *session) x1ExpnFault(arg string) (code string, lines []string) {
 	name := strings.Trim(strings.TrimSpace(arg), "<>")
+	domain := ""
 	if i := strings.LastIndexByte(name, '@'); i >= 0 {
-		name = name[:i]
+		name, domain = name[:i], name[i+1:]
 	}
-	return name, s.has(faultExpnSyntaxOnly) && isDotString(name)
+	switch {
+	case s.has(faultExpnMissing):
+		return "502", []string{"5.5.1 EXPN not implemented"}
+	case s.has(faultExpnSyntaxOnly) && isDotString(name):
+		return "250", []string{"2.1.5 <" + name + "@" + s.cfg.Domain + ">"}
+	case s.has(faultExpnBare) && s.cfg.lookup(name, domain) == mailboxLocal:
+		return "250", []string{"2.1.5 " + strings.ToLower(name), "2.1.5 Alice Liddell alice"}
+	}
+	return "", nil
 }
 
 // dotSpaceFault reports whether faultDotSpace takes line, a period followed
@@ -148,6 +162,6 @@ func init() {
 		}
 	}
 	// A server that expands every EXPN (faultExpnListed) also expands names
-	// it never verified.
-	faultExpnListed.may("RFC5321-3.5.3-no-unverified-250")
+	// it never verified, and gives an expansion whose form can be judged.
+	faultExpnListed.may("RFC5321-3.5.3-no-unverified-250", "RFC5321-3.5.1-expn-one-per-line")
 }

@@ -121,3 +121,10 @@ func TestLocalCaseFault(t *testing.T) {
 	open(t, start(t, Config{Faults: []string{"RFC5321-4.1.2-local-part-case"}})).run(steps(ehlo, mailOK,
 		step{line: "RCPT TO:<ALICE@example.test>", want: "550 5.1.1 "}, rcptOK, step{line: "RCPT TO:<POSTMASTER>", want: "250 "}))
 }
+
+// faultExpnBare expands a served mailbox to bare user names; other names
+// keep the clean 252.
+func TestExpnBareFault(t *testing.T) {
+	open(t, start(t, Config{Faults: []string{"RFC5321-3.5.1-expn-one-per-line"}})).run(steps(ehlo,
+		step{line: "EXPN postmaster", want: "250-2.1.5 postmaster\r\n250 2.1.5 Alice Liddell alice\r\n"}, step{line: "EXPN nobody", want: "252 "}))
+}

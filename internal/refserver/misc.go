@@ -266,11 +266,8 @@ func (s *session) cmdExpn(arg string) error {
 	case s.inTx && s.has(faultExpnState):
 		s.resetTx()
 	}
-	if s.has(faultExpnMissing) { // faults_x1.go
-		return s.reply("502 5.5.1 EXPN not implemented")
-	}
-	if name, ok := s.expnSyntaxOnly(arg); ok { // faults_x1.go
-		return s.replyLines("250", []string{"2.1.5 <" + name + "@" + s.cfg.Domain + ">"})
+	if code, lines := s.x1ExpnFault(arg); code != "" { // faults_x1.go
+		return s.replyLines(code, lines)
 	}
 	// RFC 5321 §3.5.2, §7.3: EXPN is supported but disabled, so 252.
 	return s.reply("252 2.0.0 Cannot EXPN: list expansion is disabled")

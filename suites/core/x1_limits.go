@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2"
@@ -141,5 +142,38 @@ var _ = ginkgo.Describe("EXPN without verification", func() {
 			t.Policy(rcpt)
 			t.Checked() // the server takes mail for it too (a catch-all)
 		}
+	})
+})
+
+// angleMailbox matches a <local-part@domain> mailbox in reply text (RFC 5321
+// §3.5.2), loosely: no angle bracket or space inside.
+var angleMailbox = regexp.MustCompile(`<[^<>\s@]+@[^<>\s@]+>`)
+
+var _ = ginkgo.Describe("The form of an EXPN expansion", func() {
+	// RFC 5321 §3.5.1, §3.5.2: a successful EXPN gives the mailboxes of the
+	// list, one on each line, each as <local-part@domain>. Every server has
+	// a postmaster; one that expands it shows its expansion form.
+	framework.It(framework.Requirement{
+		ID: "RFC5321-3.5.1-expn-one-per-line", Commands: []string{"EXPN"},
+	}, "gives one <local-part@domain> on each line of a successful EXPN", func(t *framework.T) {
+		s := t.Greeted()
+		r := s.Cmd("EXPN postmaster")
+		if r.Code != 250 && r.Code != 251 {
+			t.Policy(r)
+			t.NotApplicable("EXPN postmaster got %d, not an expansion: there is no list to judge", r.Code)
+		}
+		f := framework.Finding{Sent: s.LastSent(), Actual: r.String(),
+			Expected: "one <local-part@domain> on each line of the reply (RFC 5321 §3.5.1: the response MUST give the mailboxes; §3.5.2: in a <local-part@domain> construction)"}
+		for i, line := range r.Lines {
+			switch n := len(angleMailbox.FindAllString(line, -1)); {
+			case n == 0:
+				f.Detail = fmt.Sprintf("line %d of the expansion, %q, gives no mailbox as <local-part@domain>", i+1, line)
+				t.Violation(f)
+			case n > 1:
+				f.Detail = fmt.Sprintf("line %d of the expansion, %q, gives %d mailboxes, where exactly one is to be given on each line", i+1, line, n)
+				t.Warnf(f)
+			}
+		}
+		t.Checked()
 	})
 })
