@@ -73,7 +73,8 @@ func (s *session) atextFault(p path) bool {
 		return false
 	}
 	return strings.ContainsFunc(p.local, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+=", r))
+		// ASCII only: UTF-8 local parts (RFC 6531) are another parser's.
+		return r < 0x80 && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+=", r))
 	})
 }
 
@@ -156,9 +157,21 @@ func init() {
 	// BODY, SMTPUTF8, RET, ENVID and AUTH parameters: a fault that refuses
 	// one of them, or keeps the DSN line limit at 512, shows there too.
 	// Looked up by ID, so that the extensions' files keep their own names.
-	for _, id := range []string{"RFC1870-6-accept-size-param", "RFC3461-5.1a-ret-envid-neutral", "RFC3461-5.4-parameter-sizes", "RFC4954-5-auth-param-accepted"} {
+	// Faults that take AUTH out of the EHLO reply make it NOT APPLICABLE
+	// where the line needs AUTH= to pass 512 octets.
+	for _, id := range []string{"RFC1870-6-accept-size-param", "RFC3461-5.1a-ret-envid-neutral", "RFC3461-5.4-parameter-sizes", "RFC4954-5-auth-param-accepted",
+		"RFC4954-3-keyword-syntax", "RFC2645-5.1-initial-commands"} {
 		if f := faultRegistry[id]; f != nil {
 			f.may("RFC5321-4.5.3.1.4-extension-increments")
+		}
+	}
+	// The empty-content spec, under PIPELINING, sends NOOP and a lone "."
+	// (an unknown command) right after the end of the data: a fault that
+	// breaks commands pipelined after the data, or the reply to an unknown
+	// command, shows there too.
+	for _, id := range []string{"RFC2920-3.1-content-then-next-transaction", "RFC5321-4.2-code-syntax"} {
+		if f := faultRegistry[id]; f != nil {
+			f.may("RFC5321-4.1.1.4-empty-content")
 		}
 	}
 	// A server that expands every EXPN (faultExpnListed) also expands names
