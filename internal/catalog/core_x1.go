@@ -88,8 +88,9 @@ var coreX1 = []Requirement{
 		Keyword: KeywordDefined, Level: Defined, Feature: FeatureCore,
 		Also: []Cite{{5321, "4.5.2"}, {2920, "3.1"}},
 		Note: "DEFINED: the sentence defines where empty data ends (the CRLF of DATA is the first CRLF of <CRLF>.<CRLF>) and calls the client's case non-conforming, without a keyword for the server. " +
-			"Accepting the empty message and refusing it both pass; taking the \".\" for data is a WARN. With PIPELINING the spec sends \".\", NOOP and \".\" in one write and counts the replies up to QUIT's 221 (three when the first \".\" ends the data, one when it does not); " +
-			"without it, it sends the \".\" alone, and a server that waits for more data ends the spec as ERROR (no verdict from silence).",
+			"Accepting the empty message and refusing it both pass; taking the \".\" for data is a WARN. With PIPELINING the spec sends \".\", \".\" and NOOP in one write and counts the replies up to QUIT's 221 " +
+			"(three when the first \".\" ends the data; two, the second 250 to NOOP, when it does not). Without PIPELINING, or when the server discards what followed the end of the data (one reply), " +
+			"it sends the \".\" alone in a new transaction, and a server that waits for more data ends the spec as ERROR (no verdict from silence).",
 	},
 	{
 		ID: "RFC5321-3.5.3-no-unverified-250", Title: "EXPN of a name that is not a mailbox or list of the served domain does not get 250.",

@@ -95,8 +95,6 @@ var _ = ginkgo.Describe("Empty mail data", func() {
 	framework.It(framework.Requirement{
 		ID: "RFC5321-4.1.1.4-empty-content", Commands: []string{"DATA", "NOOP"}, Needs: []framework.Need{framework.NeedMailbox},
 	}, "ends the data at a lone \".\" right after the 354", func(t *framework.T) {
-		s := t.Transaction()
-		s.Setup("DATA", "354")
 		judgeEnd := func(r framework.Reply) {
 			if r.Class() != 2 && r.Class() != 5 {
 				t.Policy(r)
@@ -104,32 +102,50 @@ var _ = ginkgo.Describe("Empty mail data", func() {
 			}
 			t.Checked()
 		}
-		if !s.Ehlo.Lists("PIPELINING") {
-			// One line, then its reply: a server that took the dot for data
-			// gives none, which ends the spec as ERROR (no verdict from a
-			// timeout).
+		// alone sends the dot by itself and waits for its reply: a server
+		// that took the dot for data gives none, which ends the spec as
+		// ERROR (no verdict from a timeout).
+		alone := func() {
+			s := t.Transaction()
+			defer connQuit(s)
+			s.Setup("DATA", "354")
 			s.SendRaw([]byte(".\r\n"), "DATA-END")
 			judgeEnd(s.Read())
+		}
+		s := t.Transaction()
+		if !s.Ehlo.Lists("PIPELINING") {
+			connQuit(s)
+			alone()
 			return
 		}
+		s.Setup("DATA", "354")
 		// RFC 2920 §3.1: with PIPELINING the commands after the end of the
-		// data may go in the same write. A server that ends the data at the
-		// first dot answers it, NOOP and the second dot (an unknown
-		// command); one that took the first dot for data answers only the
-		// second dot, which ends its data.
-		s.SendRaw([]byte(".\r\nNOOP\r\n.\r\n"), "DATA-END")
+		// data may go in the same write: the dot, a second dot and NOOP.
+		// Ending the data at the first dot, the server answers it, the
+		// second dot (an unknown command: 5yz) and NOOP; taking the first
+		// dot for data, it answers the second dot (the end of a message
+		// holding one empty line) and NOOP (250), two replies in all.
+		s.SendRaw([]byte(".\r\n.\r\nNOOP\r\n"), "DATA-END")
 		sent := s.LastSent()
 		a := s.Account()
 		switch {
-		case len(a.Replies) == 1 && (a.QuitAnswered || a.Closed):
+		case len(a.Replies) == 2 && a.Replies[1].Code == 250:
 			t.Violation(framework.Finding{Sent: sent, Actual: a.String(),
-				Expected: "a reply to the lone dot (250 or a refusal), 250 to NOOP, a reply to the second dot, then 221 (RFC 5321 §4.1.1.4: with no mail data the CRLF of DATA begins <CRLF>.<CRLF>)",
-				Detail:   "one reply before QUIT's: the server took the dot right after the 354 for mail data, and NOOP with it"})
+				Expected: "a reply to the lone dot (250 or a refusal), one to the second dot (an unknown command), 250 to NOOP, then 221 (RFC 5321 §4.1.1.4: with no mail data the CRLF of DATA begins <CRLF>.<CRLF>)",
+				Detail:   "two replies, the second 250 to NOOP: the server took the dot right after the 354 for mail data, and ended the data at the second dot"})
 		case len(a.Replies) >= 2:
+			// The second dot was answered as a command (or refused, as
+			// Exim's "554 SMTP synchronization error"), so the first ended
+			// the data.
 			judgeEnd(a.Replies[0])
-			t.Expect(s, a.Replies[1], framework.Expectation{Pass: "250", Why: "RFC 5321 §4.1.1.9: after the end of the data, NOOP is a command and gets 250"})
+		case len(a.Replies) == 1:
+			// The lines after the end of the data were discarded (RFC2920-
+			// 3.1-content-then-next-transaction judges that): which dot the
+			// reply was for cannot be told, so ask again with the dot alone.
+			connQuit(s)
+			alone()
 		default:
-			t.Errorf("the replies to \".\", NOOP and \".\" after the 354 cannot be accounted for: %s", a)
+			t.Errorf("the replies to \".\", \".\" and NOOP after the 354 cannot be accounted for: %s", a)
 		}
 	})
 })
