@@ -141,8 +141,8 @@ var _ = ginkgo.Describe("Empty mail data", func() {
 		case len(a.Replies) == 1:
 			// The lines after the end of the data were discarded (RFC2920-
 			// 3.1-content-then-next-transaction judges that): which dot the
-			// reply was for cannot be told, so ask again with the dot alone.
-			connQuit(s)
+			// reply was for cannot be told, so ask again with the dot alone
+			// (Account has sent QUIT on this session).
 			alone()
 		default:
 			t.Errorf("the replies to \".\", \".\" and NOOP after the 354 cannot be accounted for: %s", a)
