@@ -120,7 +120,7 @@ var coreX1 = []Requirement{
 		Also: []Cite{{5321, "4.1.1"}},
 		Note: "DEFINED: the end of the data and the transparency procedure are stated without a keyword (as for RFC5321-4.5.2-dot-stuffing-wire). " +
 			"The tolerance of trailing white space that §4.1.1 asks for command lines does not reach the data: a line \". \" has other characters than the period, so it is mail text. " +
-			"The spec sends \". \", \".<HT>\" and NOOP inside one message and counts the replies up to QUIT's 221: more than one means a look-alike ended the data and what followed ran as commands.",
+			"The spec sends \". \", \".<HT>\" and RSET inside one message and counts the replies up to QUIT's 221: more than one means a look-alike ended the data and what followed ran as commands.",
 	},
 	{
 		ID: "RFC5321-3.5.1-expn-one-per-line", Title: "A successful EXPN gives the mailboxes of the list, one <local-part@domain> on each line of the reply.",

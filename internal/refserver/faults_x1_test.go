@@ -108,7 +108,7 @@ func TestExpnSyntaxOnlyFault(t *testing.T) {
 // The clean server takes ". " and ".<HT>" for mail text; faultDotSpace
 // ends the data at them.
 func TestDotSpaceFault(t *testing.T) {
-	msg := "Subject: t\r\n\r\nbody\r\n. \r\n.\t\r\nNOOP\r\n.\r\n"
+	msg := "Subject: t\r\n\r\nbody\r\n. \r\n.\t\r\nRSET\r\n.\r\n"
 	open(t, start(t, Config{})).run(steps(ehlo, mailOK, rcptOK, dataGo, step{raw: msg, want: queued}, step{line: "NOOP", want: "250 "}))
 	open(t, start(t, Config{Faults: []string{"RFC5321-4.1.1.4-dot-whitespace-not-eod"}})).run(steps(ehlo, mailOK, rcptOK, dataGo,
 		step{raw: msg, want: queued}))
