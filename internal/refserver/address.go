@@ -309,9 +309,11 @@ const (
 
 // lookup judges a mailbox by its unquoted local part and its domain; an
 // empty domain means the served one (a bare Postmaster or a VRFY user
-// name). Local parts match case-sensitively (RFC 5321 §2.4), except
-// postmaster, which matches in any case (§4.1.1.3). Domains match
-// case-insensitively (§2.4).
+// name). The served mailboxes are not case-sensitive (RFC 5321 §4.1.2: a
+// host SHOULD avoid defining case-sensitive local parts), and postmaster
+// matches in any case (§4.1.1.3). Domains match case-insensitively (§2.4).
+// The local part is only compared, never rewritten (§2.4: its case is
+// preserved).
 func (c *Config) lookup(local, domain string) mailboxStatus {
 	if domain != "" && !strings.EqualFold(domain, c.Domain) {
 		return mailboxForeign
@@ -320,7 +322,7 @@ func (c *Config) lookup(local, domain string) mailboxStatus {
 		return mailboxLocal
 	}
 	for _, m := range c.Mailboxes {
-		if local == m {
+		if strings.EqualFold(local, m) {
 			return mailboxLocal
 		}
 	}

@@ -94,6 +94,9 @@ func (s *session) cmdData(arg string) error {
 	if refusal == "" && err == nil {
 		refusal = s.contentFault(data) // faults_more.go
 	}
+	if refusal == "" && err == nil {
+		refusal = s.x1ContentFault(data) // faults_x1.go
+	}
 	if err == nil && refusal == "" {
 		refusal = s.extDataEnd(data) // before the transaction's state is cleared
 	}
@@ -193,7 +196,7 @@ func (s *session) readData() (data []byte, refusal string, err error) {
 			tooBig, data = true, nil
 			continue
 		}
-		if len(line) == 1 && line[0] == '.' {
+		if (len(line) == 1 && line[0] == '.' || s.dotSpaceFault(line)) && !s.emptyDataFault(data, tooBig) { // faults_x1.go
 			break
 		}
 		if s.has(faultHugeLine) && len(line) > 512<<10 {

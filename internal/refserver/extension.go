@@ -236,6 +236,9 @@ func extState[T any](s *session, e *extension) *T {
 // what the extensions offered now add.
 func (s *session) envelopeLineLimit() int {
 	n := maxCommandLine
+	if s.incrementsFault() { // faults_x1.go
+		return n
+	}
 	for _, e := range s.srv.exts {
 		if e.envelopeLine != nil && s.offers(e) {
 			n += e.envelopeLine(s)

@@ -162,5 +162,5 @@ func (s *session) cmdHelo(arg string) error {
 	if s.has(faultHeloExtended) {
 		return s.replyLines("250", s.ehloLines(name))
 	}
-	return s.reply("250 " + s.cfg.Hostname)
+	return s.reply("250 " + s.heloReply(name)) // faults_x1.go
 }

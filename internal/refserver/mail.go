@@ -179,7 +179,8 @@ func (s *session) cmdMail(arg string) error {
 	switch {
 	case p.null() && s.has(faultNullReversePath),
 		len(p.route) > 0 && s.has(faultRouteReverse),
-		strings.HasPrefix(p.local, `"`) && s.has(faultQuotedLocal):
+		strings.HasPrefix(p.local, `"`) && s.has(faultQuotedLocal),
+		s.atextFault(p): // faults_x1.go
 		return s.reply("501 5.1.7 Invalid sender address syntax")
 	case len(text) >= 256 && len(p.domain) < 250 && s.has(faultPath256):
 		return s.reply("501 5.1.7 Path too long")

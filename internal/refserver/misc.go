@@ -254,9 +254,11 @@ func (s *session) cmdVrfy(arg string) error {
 	return s.reply("250 <" + local + "@" + s.cfg.Domain + ">")
 }
 
-// cmdExpn answers EXPN, which is not implemented and therefore not
-// advertised (RFC 5321 §3.5.2, §4.2.4).
-func (s *session) cmdExpn(string) error {
+// cmdExpn answers EXPN, which is implemented but disabled (RFC 5321 §3.5.2:
+// servers SHOULD support it; §7.3: a disabled EXPN answers 252), and so not
+// advertised: it expands nothing (§3.5.2 asks an EHLO keyword only of a
+// server that does).
+func (s *session) cmdExpn(arg string) error {
 	switch {
 	case s.has(faultExpnListed):
 		// It expands the list: EXPN is supported, yet not listed.
@@ -264,7 +266,11 @@ func (s *session) cmdExpn(string) error {
 	case s.inTx && s.has(faultExpnState):
 		s.resetTx()
 	}
-	return s.reply("502 5.5.1 EXPN not implemented")
+	if code, lines := s.x1ExpnFault(arg); code != "" { // faults_x1.go
+		return s.replyLines(code, lines)
+	}
+	// RFC 5321 §3.5.2, §7.3: EXPN is supported but disabled, so 252.
+	return s.reply("252 2.0.0 Cannot EXPN: list expansion is disabled")
 }
 
 // helpTopics are the topics of HELP with an argument (RFC 5321 §4.1.1.8):

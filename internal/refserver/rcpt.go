@@ -129,6 +129,9 @@ func (s *session) cmdRcpt(arg string) error {
 	if s.postmasterFault(p) {
 		return s.reply(addrReply("550 5.1.1", mbox, "User unknown"))
 	}
+	if refusal := s.x1RcptFault(p); refusal != "" {
+		return s.reply(refusal) // faults_x1.go
+	}
 	switch s.cfg.lookup(p.localValue(), p.domain) {
 	case mailboxForeign:
 		if s.has(faultOpenRelay) || s.routeRelayFault(p) {
