@@ -29,7 +29,9 @@ var (
 		// A server that runs command lines inside the data answers the
 		// smuggled MAIL after every look-alike end of data.
 		may("SEC-SMUG-CR-DOT-CR", "SEC-SMUG-CR-DOT-CRLF", "SEC-SMUG-CRLF-DOT-CR", "SEC-SMUG-CRLF-DOT-LF",
-			"SEC-SMUG-LF-DOT-CRLF", "SEC-SMUG-LF-DOT-LF")
+			"SEC-SMUG-LF-DOT-CRLF", "SEC-SMUG-LF-DOT-LF",
+			// its control message shows this bug: ERROR
+			"RFC5321-4.1.1.4-dot-whitespace-not-eod")
 	faultRefusedData = newFault("RFC5321-3.3-data-refused-stays-command-mode",
 		"after refusing DATA (503 or 554), swallows the next lines as mail data up to a lone dot when the first looks like a header field")
 	faultEOD = newFault("RFC5321-4.1.1.4-eod-crlf-dot-crlf",
