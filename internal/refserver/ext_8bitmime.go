@@ -30,11 +30,14 @@ var (
 	fault8BitMIMEMissing = newFault("RFC5321-2.4-8bitmime-should",
 		"does not offer 8BITMIME").
 		may("RFC6152-2-keyword-no-param", "RFC6152-3-body-values", "RFC6152-3-body-invalid", "RFC6152-3-accept-8bit-content",
-			"RFC6531-3.1-requires-8bitmime") // 8BITMIME specs become NOT APPLICABLE; SMTPUTF8 needs 8BITMIME
+			"RFC6531-3.1-requires-8bitmime", // 8BITMIME specs become NOT APPLICABLE; SMTPUTF8 needs 8BITMIME
+			// BINARYMIME presupposes 8BITMIME (RFC 3030 §3): not applicable
+			"RFC3030-3-binary-cte-without-binarymime", "RFC3030-3-binarymime-data-503", "RFC3030-3-binarymime-needs-chunking")
 	faultUTF8Without8Bit = newFault("RFC6531-3.1-requires-8bitmime",
 		"leaves 8BITMIME out whenever it offers SMTPUTF8").
 		may("RFC5321-2.4-8bitmime-should", "RFC6152-2-keyword-no-param", "RFC6152-3-body-values", "RFC6152-3-body-invalid",
-			"RFC6152-3-accept-8bit-content")
+			"RFC6152-3-accept-8bit-content",
+			"RFC3030-3-binary-cte-without-binarymime", "RFC3030-3-binarymime-data-503", "RFC3030-3-binarymime-needs-chunking")
 	fault8BitMIMEParam = newFault("RFC6152-2-keyword-no-param",
 		"lists the keyword with a parameter: \"8BITMIME 8BIT\"")
 	fault8BitMIMECase = newFault("RFC6152-3-body-values",

@@ -16,7 +16,8 @@ import (
 var (
 	faultHeloAgain = newFault("RFC5321-4.3.2-required-never-unrecognised",
 		"answers HELO in a session already greeted by EHLO or HELO with 500 (command unrecognized), as a parser that knows HELO only as the opening command").
-		may("RFC5321-4.1.1.1-helo-resets-transaction")
+		may("RFC5321-4.1.1.1-helo-resets-transaction",
+			"RFC2034-4-regardless-of-ehlo") // its HELO gets 500: ERROR
 	faultEhloMismatch = newFault("RFC5321-4.1.4-no-refuse-on-ehlo-mismatch",
 		"refuses a message with 550 when the EHLO argument was an address literal other than the client's address")
 	faultResent = newFault("RFC5321-3.3-no-reject-resent",

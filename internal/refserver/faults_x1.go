@@ -33,7 +33,10 @@ var (
 		"looks for the end of the data only after a line of data, so a lone \".\" right after the 354 is taken as data")
 	faultExpnSyntaxOnly = newFault("RFC5321-3.5.3-no-unverified-250",
 		"answers EXPN of any name of valid syntax with 250 and the name as a mailbox of the served domain, without checking it").
-		may("RFC5321-3.5.2-expn-listed", "RFC5321-3.5.1-expn-one-per-line")
+		may("RFC5321-3.5.2-expn-listed", "RFC5321-3.5.1-expn-one-per-line",
+			// EXPN of a UTF-8 name gets 250 with that name in it, without
+			// the SMTPUTF8 parameter (RFC 6531 §3.7.4.2): the same bug.
+			"RFC6531-3.7.4.2-vrfy-without-param", "RFC6531-3.7.4.2-utf8-reply-scope")
 	faultLocalCase = newFault("RFC5321-4.1.2-local-part-case",
 		"matches a recipient's local part against its mailboxes case-sensitively, so that <ALICE@domain> is unknown")
 	faultDotSpace = newFault("RFC5321-4.1.1.4-dot-whitespace-not-eod",

@@ -38,7 +38,9 @@ var (
 	faultNoopBeforeEhlo = newFault("RFC5321-4.1.4-noop-before-ehlo",
 		"answers NOOP before EHLO/HELO with 503")
 	faultQuitAnyTime = newFault("RFC5321-4.1.1.10-quit-any-time",
-		"answers QUIT inside an open mail transaction with 503 (RSET first)")
+		"answers QUIT inside an open mail transaction with 503 (RSET first)").
+		// They end their plaintext MAIL probe with QUIT: no 221 comes.
+		may("RFC3207-4-tls-required-530", "RFC3207-4-tls-required-enhanced-code")
 	faultQuitArgs = newFault("RFC5321-4.1.1-quit-args-501",
 		"ignores an argument to QUIT, answers 221 and closes")
 	fault221Domain = newFault("RFC5321-4.2-221-domain",

@@ -479,7 +479,7 @@ var (
 		"after the 554 greeting, answers MAIL with 550 instead of 503")
 	faultConcurrency = newFault("RFC5321-4.5.4.2-concurrency",
 		"serves one session at a time: a connection opened while another session is in use gets 421 Too many connections").
-		may("RFC5321-4.2.4-no-advertise-unimplemented") // its AUTH probe runs on a second session: ERROR
+		dropsSessions() // every spec that holds two sessions at once meets the 421: ERROR
 	faultNoArbitraryClose = newFault("RFC5321-3.8-no-arbitrary-close",
 		"closes the connection, without a reply, at the next command after two error replies in a row").
 		// Specs with two refusals in a row lose their session (ERROR); the
@@ -519,6 +519,9 @@ var unknownVerbSpecs = []string{
 	"RFC5321-4.2-textstring-charset", "RFC5321-4.2.1-multiline-hyphen", "RFC5321-4.2.1-multiline-same-code",
 	"RFC5321-4.2.1-space-after-code", "RFC5321-4.2.4-500-vs-502", "RFC5321-4.5.3.1.5-reply-line-512",
 	"SEC-ERROR-FLOOD-CLOSE",
+	// The enhanced status code batteries include an unknown verb's reply.
+	"RFC2034-3-code-then-space", "RFC2034-4-class-matches", "RFC2034-4-code-on-every-reply",
+	"RFC2034-4-regardless-of-ehlo", "RFC3463-2-code-syntax", "RFC3463-2-registered-codes",
 }
 
 // unknownVerbFaults break the reply to an unrecognised verb (the hook of

@@ -90,7 +90,10 @@ func eachListedMechanism(t *framework.T, judge func(s *framework.Session, mech s
 			}
 			return s
 		}
-		for _, mech := range open().Mechanisms() {
+		list := open()
+		mechs := list.Mechanisms()
+		list.Conn().Close()
+		for _, mech := range mechs {
 			s := open()
 			r := s.AuthCmd(mech, "", false)
 			judge(s, mech, r)
