@@ -19,8 +19,12 @@ type contentCase struct {
 	// fields returns the header fields (each ending in CRLF) that make the
 	// message what the requirement is about.
 	fields func(t *framework.T) string
-	// why says what the server must not refuse the message for.
-	why string
+	// body, when set, returns the body (CRLF-terminated lines, not yet
+	// dot-stuffed) in place of the suite's one-line test body.
+	body func() string
+	// why says what the server must not refuse the message for; detail,
+	// when set, says what the refused message added.
+	why, detail string
 }
 
 // loopHops is the number of Received: fields of the loop spec: RFC 5321
@@ -47,17 +51,23 @@ var contentCases = []contentCase{
 			return b.String()
 		},
 		why: "RFC 5321 §6.3: servers counting Received: fields SHOULD use a rejection threshold of at least 100"},
+	{id: "RFC5321-4.5.3.1.8-no-reject-header-recipients", text: fmt.Sprintf("accepts a message whose Cc: field lists %d addresses", headerRecipients),
+		fields: func(*framework.T) string { return ccField() },
+		why:    "RFC 5321 §4.5.3.1.8: messages SHOULD NOT be rejected based on the total number of recipients shown in header fields",
+		detail: fmt.Sprintf("the server accepted the plain test message but refused it with a Cc: field of %d addresses (the envelope has one recipient)", headerRecipients)},
+	{id: "RFC5321-4.1.1.4-control-characters", text: "accepts a message whose text holds ASCII control characters",
+		fields: func(*framework.T) string { return "" }, body: func() string { return testBody + controlText() },
+		why:    "RFC 5321 §4.1.1.4, §4.5.2: the mail data may contain any of the 128 ASCII characters, control characters included",
+		detail: "the server accepted the plain test message but refused it with a line of ASCII control characters (no NUL, CR or LF) in the body"},
 }
+
+// testBody is the one-line body of the suite's test messages.
+const testBody = "smtpspec test message\r\n"
 
 // deliver sends MAIL, RCPT to the mailbox, DATA and the message whose
 // header starts with fields, and returns the reply to the final dot.
 func deliver(t *framework.T, s *framework.Session, fields string) framework.Reply {
-	s.Setup("MAIL FROM:<"+t.Cfg.Sender+">", "250")
-	s.Setup("RCPT TO:<"+t.Mailbox()+">", "250 251")
-	s.Setup("DATA", "354")
-	body := scenarios.Stuff("smtpspec test message\r\n")
-	s.SendRaw([]byte(fields+scenarios.Headers(framework.Envelope(), t.Req.ID)+body+".\r\n"), "DATA-END")
-	return s.Read()
+	return deliverBody(t, s, fields, testBody)
 }
 
 // judgeDelivery judges the reply to a message the server must not refuse;
@@ -90,8 +100,14 @@ var _ = ginkgo.Describe("What a message is not refused for", func() {
 				t.Policy(r)
 				t.Errorf("the plain test message was refused (%s), so what the server refuses cannot be told", r)
 			}
-			r := deliver(t, s, c.fields(t))
-			judgeDelivery(t, s, r, c.why, "the server accepted the plain test message but refused it with these header fields added")
+			body, detail := testBody, "the server accepted the plain test message but refused it with these header fields added"
+			if c.body != nil {
+				body = c.body()
+			}
+			if c.detail != "" {
+				detail = c.detail
+			}
+			judgeDelivery(t, s, deliverBody(t, s, c.fields(t), body), c.why, detail)
 		})
 	}
 

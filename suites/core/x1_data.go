@@ -51,42 +51,6 @@ func deliverBody(t *framework.T, s *framework.Session, fields, body string) fram
 	return s.Read()
 }
 
-// messageCases are messages a server must (or should) not refuse for what
-// they hold, beyond what core's contentCases cover: header fields, or the
-// body.
-var messageCases = []struct {
-	id, text     string
-	fields, body func() string
-	why, detail  string
-}{
-	{id: "RFC5321-4.5.3.1.8-no-reject-header-recipients", text: fmt.Sprintf("accepts a message whose Cc: field lists %d addresses", headerRecipients),
-		fields: ccField, body: func() string { return "smtpspec test message\r\n" },
-		why:    "RFC 5321 §4.5.3.1.8: messages SHOULD NOT be rejected based on the total number of recipients shown in header fields",
-		detail: fmt.Sprintf("the server accepted the plain test message but refused it with a Cc: field of %d addresses (the envelope has one recipient)", headerRecipients)},
-	{id: "RFC5321-4.1.1.4-control-characters", text: "accepts a message whose text holds ASCII control characters",
-		fields: func() string { return "" }, body: func() string { return "smtpspec test message\r\n" + controlText() },
-		why:    "RFC 5321 §4.1.1.4, §4.5.2: the mail data may contain any of the 128 ASCII characters, control characters included",
-		detail: "the server accepted the plain test message but refused it with a line of ASCII control characters (no NUL, CR or LF) in the body"},
-}
-
-var _ = ginkgo.Describe("What a message is not refused for (more)", func() {
-	// A plain test message is accepted first; then, in the same session,
-	// the message of the case, which the server should not refuse.
-	for _, c := range messageCases {
-		framework.It(framework.Requirement{
-			ID: c.id, Commands: []string{"MAIL", "RCPT", "DATA"}, Needs: []framework.Need{framework.NeedMailbox},
-		}, c.text, func(t *framework.T) {
-			t.Mailbox()
-			s := t.Greeted()
-			if r := deliver(t, s, ""); r.Class() != 2 {
-				t.Policy(r)
-				t.Errorf("the plain test message was refused (%s), so what the server refuses cannot be told", r)
-			}
-			judgeDelivery(t, s, deliverBody(t, s, c.fields(), c.body()), c.why, c.detail)
-		})
-	}
-})
-
 var _ = ginkgo.Describe("Empty mail data", func() {
 	// RFC 5321 §4.1.1.4: with no mail data, the CRLF of DATA is the first
 	// CRLF of <CRLF>.<CRLF>, so a lone "." right after the 354 ends the

@@ -24,21 +24,6 @@ func longAuthMailbox() string {
 	return strings.Repeat("+=", 32) + "@" + strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 52) + ".example"
 }
 
-// xtext encodes s as RFC 3461 §4 xtext: "+" and "=" (and any octet outside
-// %x21-7E) become "+" and two upper-case hex digits.
-func xtext(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x21 || c > 0x7e || c == '+' || c == '=' {
-			fmt.Fprintf(&b, "+%02X", c)
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
 // envelopeParams are the MAIL parameters the extension-increments spec may
 // use, each at the size its extension allows: SIZE= with 20 digits (RFC 1870
 // §3(5): 26 octets), BODY=8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531 §3.1(5): 10
@@ -49,7 +34,7 @@ var envelopeParams = []envelopeParam{
 	{"8BITMIME", " BODY=8BITMIME", " BODY=8BITMIME"},
 	{"SMTPUTF8", " SMTPUTF8", " SMTPUTF8"},
 	{"DSN", " RET=HDRS ENVID=smtpspec", " RET=HDRS ENVID=smtpspec-" + strings.Repeat("e", 91)},
-	{"AUTH", " AUTH=<>", " AUTH=" + xtext(longAuthMailbox())},
+	{"AUTH", " AUTH=<>", " AUTH=" + framework.Xtext(longAuthMailbox())},
 }
 
 var _ = ginkgo.Describe("Command line lengths raised by extensions", func() {
