@@ -135,6 +135,8 @@ func (s *session) tlsRequiredRefusal(verb string) string {
 		return "451 4.7.0 TLS required"
 	case s.has(faultTLSRequiredEnhanced):
 		return "530 5.7.1 Must issue a STARTTLS command first"
+	case s.cfg.RequireTLS:
+		return "530 5.7.0 Must issue a STARTTLS command first"
 	}
 	return ""
 }
@@ -165,6 +167,9 @@ func cmdStartTLS(s *session, arg string) error {
 			return err
 		}
 		return errDrop
+	}
+	if s.cfg.TLSUnavailable {
+		return s.reply("454 4.7.0 TLS not available due to temporary reason")
 	}
 	// The plaintext that came behind STARTTLS (CVE-2011-0411): the client
 	// must wait for the 220 before it sends anything more, so whatever is

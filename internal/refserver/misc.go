@@ -271,6 +271,13 @@ func (s *session) cmdExpn(arg string) error {
 	if code, lines := s.x1ExpnFault(arg); code != "" { // faults_x1.go
 		return s.replyLines(code, lines)
 	}
+	if s.cfg.ExpandEXPN {
+		name, domain, _ := strings.Cut(strings.Trim(strings.TrimSpace(arg), "<>"), "@")
+		if s.cfg.lookup(name, domain) == mailboxLocal {
+			return s.reply("250 2.1.5 <" + strings.ToLower(name) + "@" + s.cfg.Domain + ">")
+		}
+		return s.reply("550 5.1.1 No such list")
+	}
 	// RFC 5321 §3.5.2, §7.3: EXPN is supported but disabled, so 252.
 	return s.reply("252 2.0.0 Cannot EXPN: list expansion is disabled")
 }

@@ -203,6 +203,15 @@ type Config struct {
 	// (RFC 3207 §4.2: the offer may change after the handshake).
 	TLSOnly []string
 
+	// Variants that keep requirements the default server never exercises,
+	// so that their specs can be shown to PASS as well as FAIL:
+	// RequireTLS refuses MAIL before TLS with 530 5.7.0 (RFC 3207 §4, as a
+	// server that is not publicly referenced may); TLSUnavailable answers
+	// STARTTLS with 454 and goes on in plaintext (RFC 3207 §4); ExpandEXPN
+	// expands EXPN of a served mailbox to that mailbox, one
+	// <local-part@domain> per line (RFC 5321 §3.5.1).
+	RequireTLS, TLSUnavailable, ExpandEXPN bool
+
 	// ImplicitTLS serves TLS from the first octet (port 465 style), with
 	// the server's self-signed certificate (see Server.Certificate); the
 	// session is under TLS from the start, so STARTTLS is not offered.
