@@ -198,9 +198,10 @@ var auth = []Requirement{
 		ID: "RFC4954-4-plain-over-tls", Title: "Under TLS, the AUTH line lists PLAIN.",
 		RFC: 4954, Sections: []string{"4"},
 		Quote:   `To ensure interoperability, client and server implementations of this extension MUST implement the [PLAIN] SASL mechanism running over TLS [TLS] [SMTP-TLS].`,
-		Keyword: "MUST", Level: Must, Feature: "AUTH",
+		Keyword: KeywordDefined, Level: Defined, Feature: "AUTH",
 		Also: []Cite{{4954, "3"}, {4616, "2"}},
-		Note: "Judged on the EHLO reply under TLS (STARTTLS, or --tls implicit). A PLAIN that works but is not listed is a WARN (§3: the keyword lists the available mechanisms).",
+		Note: "The MUST binds implementations; the wire shows a configuration, and sites may turn PLAIN off (Exchange with basic authentication off offers only GSSAPI and NTLM), so PLAIN missing under TLS is a WARN, never a FAIL. " +
+			"Judged on the EHLO reply under TLS (STARTTLS, or --tls implicit); a PLAIN that works but is not listed is a WARN too (§3: the keyword lists the available mechanisms).",
 	},
 	{
 		ID: "RFC4954-8-case-insensitive", Title: "The AUTH verb and the AUTH= parameter of MAIL are accepted in lower case.",

@@ -33,8 +33,7 @@ var _ = ginkgo.Describe("AUTH under TLS and SASLprep", func() {
 			listed := "AUTH " + strings.Join(s.Mechanisms(), " ")
 			r := s.AuthCmd("PLAIN", "", false)
 			if r.Code == 334 {
-				s.AuthRespond("*", false)
-				end(s)
+				s.Conn().Close() // no cancel: some servers never answer it
 				t.Warnf(framework.Finding{Sent: "EHLO, then AUTH PLAIN (under TLS)", Actual: listed + "; AUTH PLAIN got " + r.String(),
 					Expected: "PLAIN in the AUTH line under TLS (RFC 4954 §3(3): the keyword lists the available mechanisms)",
 					Detail:   "PLAIN works under TLS but is not listed"})
@@ -42,9 +41,9 @@ var _ = ginkgo.Describe("AUTH under TLS and SASLprep", func() {
 			}
 			t.Policy(r)
 			end(s)
-			t.Failf(framework.Finding{Sent: "EHLO, then AUTH PLAIN (under TLS)", Actual: listed + "; AUTH PLAIN got " + r.String(),
+			t.Violation(framework.Finding{Sent: "EHLO, then AUTH PLAIN (under TLS)", Actual: listed + "; AUTH PLAIN got " + r.String(),
 				Expected: "PLAIN offered under TLS (RFC 4954 §4: server implementations MUST implement PLAIN running over TLS)",
-				Detail:   "under TLS the server neither lists PLAIN nor takes AUTH PLAIN"})
+				Detail:   "under TLS the server neither lists PLAIN nor takes AUTH PLAIN: not available in this configuration (whether the implementation has it cannot be seen on the wire)"})
 		})
 
 	// RFC 4616 §2: when preparation of the presented strings fails,
